@@ -1,0 +1,84 @@
+/**
+ * Error codes and the one error type that crosses every boundary (HTTP envelope, gRPC status).
+ * Mirrors go-zero-looklook's common/xerr.
+ */
+
+/** Frozen registry of the public error codes (SPEC §7). */
+export const ErrCode = Object.freeze({
+  OK: 200,
+  SERVER_COMMON_ERROR: 100001,
+  REQUEST_PARAM_ERROR: 100002,
+  TOKEN_EXPIRE_ERROR: 100003,
+  TOKEN_GENERATE_ERROR: 100004,
+  DB_ERROR: 100005,
+  DB_UPDATE_AFFECTED_ZERO_ERROR: 100006,
+} as const)
+
+export type ErrCodeValue = (typeof ErrCode)[keyof typeof ErrCode]
+
+const defaultMessages: Record<number, string> = {
+  [ErrCode.OK]: 'OK',
+  [ErrCode.SERVER_COMMON_ERROR]: 'server is busy, please try again later',
+  [ErrCode.REQUEST_PARAM_ERROR]: 'request param error',
+  [ErrCode.TOKEN_EXPIRE_ERROR]: 'token is invalid or expired, please log in again',
+  [ErrCode.TOKEN_GENERATE_ERROR]: 'failed to generate token',
+  [ErrCode.DB_ERROR]: 'server is busy, please try again later',
+  [ErrCode.DB_UPDATE_AFFECTED_ZERO_ERROR]: 'the record changed meanwhile, please retry',
+}
+
+/** The user-facing text of a code. */
+export function messageOf(code: number): string {
+  return defaultMessages[code] ?? defaultMessages[ErrCode.SERVER_COMMON_ERROR] ?? 'error'
+}
+
+/** Whether a code is one this registry knows (anything else is treated as 100001 by mappers). */
+export function isKnownCode(code: number): boolean {
+  return code in defaultMessages || code >= 100000
+}
+
+/**
+ * A business error: a public `code` and `message` for clients, and an optional `cause`
+ * carrying internal detail (SQL text, stack) that only reaches the logs.
+ */
+export class CodeError extends Error {
+  readonly code: number
+
+  constructor(code: number, message?: string, options?: { cause?: unknown }) {
+    super(message ?? messageOf(code), options)
+    this.name = 'CodeError'
+    this.code = code
+  }
+
+  static param(message = messageOf(ErrCode.REQUEST_PARAM_ERROR), cause?: unknown): CodeError {
+    return new CodeError(ErrCode.REQUEST_PARAM_ERROR, message, { cause })
+  }
+
+  static common(message = messageOf(ErrCode.SERVER_COMMON_ERROR), cause?: unknown): CodeError {
+    return new CodeError(ErrCode.SERVER_COMMON_ERROR, message, { cause })
+  }
+
+  static db(cause: unknown): CodeError {
+    return new CodeError(ErrCode.DB_ERROR, messageOf(ErrCode.DB_ERROR), { cause })
+  }
+}
+
+/** Wraps any thrown value as a CodeError; unknown errors become 100001 with the original as cause. */
+export function toCodeError(err: unknown): CodeError {
+  if (err instanceof CodeError) return err
+  return new CodeError(ErrCode.SERVER_COMMON_ERROR, undefined, { cause: err })
+}
+
+/** The `{code,msg,data}` envelope every api answers with. */
+export interface Envelope<T = unknown> {
+  code: number
+  msg: string
+  data?: T
+}
+
+export function ok<T>(data: T): Envelope<T> {
+  return { code: ErrCode.OK, msg: 'OK', data }
+}
+
+export function fail(code: number, msg: string): Envelope<never> {
+  return { code, msg }
+}
