@@ -1,0 +1,143 @@
+# shellcheck shell=bash
+# Helpers shared by the ./looklook commands: paths, progress lines, apt installs, pid files, probes.
+# Sourced by ./looklook, which sets ROOT and `set -euo pipefail`.
+
+DATA="$ROOT/data"
+RUN_DIR="$DATA/run"
+LOG_DIR="$DATA/logs"
+TOOLS="$ROOT/.tools"
+
+say() { printf '==> %s\n' "$*"; }
+warn() { printf '!!  %s\n' "$*" >&2; }
+die() {
+  printf 'xx  %s\n' "$*" >&2
+  exit 1
+}
+
+ensure_dirs() { mkdir -p "$RUN_DIR" "$LOG_DIR"; }
+
+# as_root runs a command as root: directly when we are root, through sudo otherwise.
+as_root() {
+  if [[ $(id -u) -eq 0 ]]; then
+    "$@"
+  elif command -v sudo >/dev/null; then
+    sudo "$@"
+  else
+    die "root is needed to run: $*"
+  fi
+}
+
+APT_UPDATED=
+# apt_install installs the Debian packages that are missing. A policy-rc.d that denies service starts is put
+# in place first, so packages such as nginx or mariadb-server do not start system daemons on the ports this
+# project runs its own copies on; one we created is removed again afterwards.
+apt_install() {
+  local missing=() p
+  for p in "$@"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || missing+=("$p")
+  done
+  [[ ${#missing[@]} -eq 0 ]] && return 0
+  say "installing ${missing[*]}"
+  local created_policy=
+  if [[ ! -e /usr/sbin/policy-rc.d ]]; then
+    as_root sh -c 'printf "#!/bin/sh\nexit 101\n" > /usr/sbin/policy-rc.d && chmod +x /usr/sbin/policy-rc.d'
+    created_policy=1
+  fi
+  if [[ -z $APT_UPDATED ]]; then
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null
+    APT_UPDATED=1
+  fi
+  local rc=0
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null || rc=$?
+  [[ -n $created_policy ]] && as_root rm -f /usr/sbin/policy-rc.d
+  [[ $rc -eq 0 ]] || die "apt-get install ${missing[*]} failed"
+}
+
+pid_file() { printf '%s/%s.pid\n' "$RUN_DIR" "$1"; }
+
+# pid_of prints the pid recorded for a piece this script started, when that process is still alive.
+pid_of() {
+  local f pid
+  f=$(pid_file "$1")
+  [[ -s $f ]] || return 1
+  pid=$(<"$f")
+  [[ $pid =~ ^[0-9]+$ ]] && kill -0 "$pid" 2>/dev/null || return 1
+  printf '%s\n' "$pid"
+}
+
+running() { pid_of "$1" >/dev/null; }
+
+port_open() { (: <"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+# spawn NAME DIR ENVFILE CMD... starts a long-running process in its own session (so it outlives the
+# caller's process group and can be stopped as a group), appends its output to data/logs/NAME.log and
+# records its pid. Without job control a background subshell is not a group leader, so setsid execs in
+# place and $! is the process itself.
+spawn() {
+  local name=$1 dir=$2 envfile=$3
+  shift 3
+  local log="$LOG_DIR/$name.log"
+  printf '\n==== %s start %s\n' "$(date -u +%FT%TZ)" "$*" >>"$log"
+  (
+    cd "$dir"
+    if [[ -n $envfile ]]; then
+      set -a
+      # shellcheck disable=SC1090
+      source "$envfile"
+      set +a
+    fi
+    exec setsid "$@"
+  ) >>"$log" 2>&1 </dev/null &
+  printf '%s\n' "$!" >"$(pid_file "$name")"
+}
+
+# stop_pid NAME [SECONDS] sends SIGTERM to the process group started by spawn, waits, then SIGKILLs it.
+stop_pid() {
+  local name=$1 grace=${2:-15} pid i
+  pid=$(pid_of "$name") || {
+    rm -f "$(pid_file "$name")"
+    return 0
+  }
+  kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true
+  for ((i = 0; i < grace * 10; i++)); do
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.1
+  done
+  if kill -0 "$pid" 2>/dev/null; then
+    warn "$name did not stop within ${grace}s, killing it"
+    kill -KILL -- "-$pid" 2>/dev/null || kill -KILL "$pid" 2>/dev/null || true
+  fi
+  rm -f "$(pid_file "$name")"
+}
+
+# fail_with_log NAME MESSAGE prints the end of a process's log and exits.
+fail_with_log() {
+  local name=$1 msg=$2 log="$LOG_DIR/$1.log"
+  if [[ -f $log ]]; then
+    printf -- '---- last 30 lines of %s\n' "${log#"$ROOT"/}" >&2
+    tail -n 30 "$log" >&2
+    printf -- '----\n' >&2
+  fi
+  die "$name: $msg"
+}
+
+# wait_until NAME SECONDS CHECK... polls CHECK every 0.25 s; fails with the log when the process dies or time runs out.
+wait_until() {
+  local name=$1 secs=$2 i
+  shift 2
+  for ((i = 0; i < secs * 4; i++)); do
+    "$@" && return 0
+    if [[ -f $(pid_file "$name") ]] && ! running "$name"; then
+      fail_with_log "$name" "exited during start-up"
+    fi
+    sleep 0.25
+  done
+  fail_with_log "$name" "not ready after ${secs}s"
+}
+
+# claim_port NAME PORT fails when a process this script did not start already holds the port.
+claim_port() {
+  if port_open "$2"; then
+    die "$1: port $2 is already in use by a process ./looklook did not start; stop it first"
+  fi
+}
