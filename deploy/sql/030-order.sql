@@ -1,0 +1,41 @@
+-- looklook_order: homestay orders (idempotent).
+CREATE DATABASE IF NOT EXISTS `looklook_order` DEFAULT CHARACTER SET utf8mb4 COLLATE utf8mb4_general_ci;
+USE `looklook_order`;
+
+CREATE TABLE IF NOT EXISTS `homestay_order` (
+  `id` bigint NOT NULL AUTO_INCREMENT,
+  `create_time` datetime NOT NULL DEFAULT CURRENT_TIMESTAMP,
+  `update_time` datetime NOT NULL DEFAULT CURRENT_TIMESTAMP ON UPDATE CURRENT_TIMESTAMP,
+  `delete_time` datetime NOT NULL DEFAULT '1970-01-01 08:00:00',
+  `del_state` tinyint NOT NULL DEFAULT '0',
+  `version` bigint NOT NULL DEFAULT '0' COMMENT 'optimistic lock version',
+  `sn` char(25) NOT NULL DEFAULT '' COMMENT 'order number HSO + yyyyMMddHHmmss + 8 digits',
+  `user_id` bigint NOT NULL DEFAULT '0' COMMENT 'the guest',
+  `homestay_id` bigint NOT NULL DEFAULT '0',
+  `title` varchar(32) NOT NULL DEFAULT '',
+  `sub_title` varchar(128) NOT NULL DEFAULT '',
+  `cover` varchar(1024) NOT NULL DEFAULT '',
+  `info` varchar(4069) NOT NULL DEFAULT '',
+  `people_num` tinyint(1) NOT NULL DEFAULT '0',
+  `row_type` tinyint(1) NOT NULL DEFAULT '0',
+  `need_food` tinyint(1) NOT NULL DEFAULT '0' COMMENT '0 no meals, 1 meals',
+  `food_info` varchar(255) NOT NULL DEFAULT '',
+  `food_price` bigint NOT NULL DEFAULT '0' COMMENT 'fen',
+  `homestay_price` bigint NOT NULL DEFAULT '0' COMMENT 'fen',
+  `market_homestay_price` bigint NOT NULL DEFAULT '0' COMMENT 'fen',
+  `homestay_business_id` bigint NOT NULL DEFAULT '0',
+  `homestay_user_id` bigint NOT NULL DEFAULT '0' COMMENT 'the boss',
+  `live_start_date` date NOT NULL,
+  `live_end_date` date NOT NULL,
+  `live_people_num` tinyint(1) NOT NULL DEFAULT '0',
+  `trade_state` tinyint(1) NOT NULL DEFAULT '0' COMMENT '-1 cancelled, 0 wait pay, 1 wait use, 2 used, 3 refunded, 4 expired',
+  `trade_code` char(8) NOT NULL DEFAULT '' COMMENT 'check-in code',
+  `remark` varchar(64) NOT NULL DEFAULT '',
+  `order_total_price` bigint NOT NULL DEFAULT '0' COMMENT 'fen: homestay total + food total',
+  `food_total_price` bigint NOT NULL DEFAULT '0' COMMENT 'fen',
+  `homestay_total_price` bigint NOT NULL DEFAULT '0' COMMENT 'fen',
+  PRIMARY KEY (`id`),
+  UNIQUE KEY `idx_sn` (`sn`),
+  KEY `idx_user` (`user_id`, `id`),
+  KEY `idx_state_time` (`trade_state`, `create_time`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_general_ci COMMENT='homestay orders';
