@@ -30,8 +30,14 @@ bootstrap() {
   local stamp="$ROOT/node_modules/.looklook-installed"
   if [[ ! -f $stamp ]] || [[ $ROOT/pnpm-lock.yaml -nt $stamp ]] || [[ $ROOT/package.json -nt $stamp ]]; then
     say "installing workspace dependencies (pnpm install --frozen-lockfile)"
-    (cd "$ROOT" && pnpm install --frozen-lockfile --config.confirmModulesPurge=false --reporter=silent) ||
+    if (cd "$ROOT" && pnpm install --frozen-lockfile --config.confirmModulesPurge=false --reporter=silent); then
+      touch "$stamp"
+    elif [[ -f $ROOT/node_modules/.modules.yaml ]]; then
+      # In a working copy someone is changing, a package.json can run ahead of the lockfile for a moment;
+      # the installed tree still serves. A fresh clone has no tree and stops below.
+      warn "pnpm install --frozen-lockfile failed; carrying on with the installed node_modules"
+    else
       die "pnpm install --frozen-lockfile failed (is pnpm-lock.yaml in step with every package.json?)"
-    touch "$stamp"
+    fi
   fi
 }
