@@ -1,0 +1,68 @@
+/**
+ * WeChat protocol clients for looklook: mini-program login, access tokens and subscribe messages,
+ * and WeChat Pay v3 (JSAPI prepay, pay params, notifications, platform certificates).
+ * Built on node:crypto and fetch; every base URL is configuration, so the same code runs against
+ * WeChat or the local sandbox (tools/wechat-sandbox). Protocol reference: WECHAT-NOTES.md.
+ */
+export {
+  type AuthorizationParams,
+  aeadDecrypt,
+  aeadEncrypt,
+  aesCbcDecrypt,
+  aesCbcEncrypt,
+  certificateSerial,
+  type EncryptedResource,
+  formatAuthorization,
+  type HeaderSource,
+  headerValue,
+  MAX_CLOCK_SKEW_SECONDS,
+  nonceStr,
+  PlatformVerifier,
+  parseAuthorization,
+  randomBase64,
+  requestSignMessage,
+  responseSignMessage,
+  SIGNATURE_SCHEME,
+  SIGNTEST_PREFIX,
+  signatureHeaders,
+  signRequest,
+  signSha256Rsa,
+  toPrivateKey,
+  toPublicKey,
+  unixSeconds,
+  verifySha256Rsa,
+  type WechatpaySignature,
+} from './crypto.ts'
+export { WechatApiError, WechatDecryptError, WechatError, WechatHttpError, WechatPayError, WechatSignatureError } from './errors.ts'
+export {
+  ACCESS_TOKEN_ERROR_CODES,
+  AccessTokenCache,
+  type AccessTokenCacheOptions,
+  type Code2SessionResult,
+  code2Session,
+  decryptUserData,
+  type MiniProgramConf,
+  type SubscribeDataItem,
+  type SubscribeMessage,
+  sendSubscribeMessage,
+  type WxUserData,
+  type WxWatermark,
+} from './mini.ts'
+export {
+  type JsapiPayParams,
+  type JsapiPrepayRequest,
+  type LooklookPayParams,
+  type PayNotification,
+  type PlatformCertificate,
+  type PlatformKeysConf,
+  paySignMessage,
+  readWechatPayKeyFiles,
+  type TradeState,
+  type Transaction,
+  toLooklookPayParams,
+  toRfc3339China,
+  verifyJsapiPaySign,
+  WechatPayClient,
+  type WechatPayConf,
+  type WechatPayKeyFiles,
+} from './pay.ts'
