@@ -16,6 +16,7 @@ mysql_user_args() { [[ $(id -u) -eq 0 ]] && printf '%s\n' --user=root; }
 
 mysql_up() {
   if running mysql; then
+    mysql_provision
     return 0
   fi
   apt_install mariadb-server mariadb-client

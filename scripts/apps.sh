@@ -1,0 +1,81 @@
+# shellcheck shell=bash
+# The app processes: discovered by scripts/apps.ts, started with `node src/main.ts` in their own
+# directory, with the environment of deploy/local/<env>.env, group by group (tools, rpc, workers, apis),
+# each group waited for before the next starts.
+
+APP_READY_SECONDS=40
+
+env_file() { printf '%s/deploy/local/%s.env\n' "$ROOT" "$1"; }
+
+# apps_list ENV prints the discovered processes (see scripts/apps.ts) as that environment resolves them.
+apps_list() {
+  local envfile
+  envfile=$(env_file "$1")
+  [[ -f $envfile ]] || die "no environment file ${envfile#"$ROOT"/}"
+  (
+    set -a
+    # shellcheck disable=SC1090
+    source "$envfile"
+    set +a
+    node "$ROOT/scripts/apps.ts" list
+  )
+}
+
+# app_env NAME prints the environment a running app was started with.
+app_env() { cat "$RUN_DIR/$1.env" 2>/dev/null || true; }
+
+# apps_up ENV [restart]: starts every app not yet running; one running with another environment, or
+# every one when `restart` is given, is restarted.
+apps_up() {
+  local env=$1 restart=${2:-} listing
+  listing=$(apps_list "$env") || die "cannot read the apps' etc/*.yaml"
+  [[ -z $listing ]] && return 0
+  local group name grp dir probe host port service_port
+  local -a specs
+  for group in tools rpc worker api; do
+    specs=()
+    while IFS=$'\t' read -r name grp dir probe host port service_port; do
+      [[ $grp == "$group" ]] || continue
+      if running "$name"; then
+        if [[ -z $restart ]] && [[ $(app_env "$name") == "$env" ]]; then
+          specs+=("$name,$(pid_of "$name"),$probe,$host,$port")
+          continue
+        fi
+        say "restarting $name with deploy/local/$env.env"
+        stop_pid "$name" 15
+      else
+        say "starting $name"
+      fi
+      spawn "$name" "$dir" "$(env_file "$env")" node src/main.ts
+      printf '%s\n' "$env" >"$RUN_DIR/$name.env"
+      specs+=("$name,$(<"$(pid_file "$name")"),$probe,$host,$port")
+    done <<<"$listing"
+    [[ ${#specs[@]} -eq 0 ]] && continue
+    local failed
+    if ! failed=$(node "$ROOT/scripts/apps.ts" wait "$APP_READY_SECONDS" "${specs[@]}"); then
+      fail_with_log "${failed%%$'\t'*}" "${failed#*$'\t'}"
+    fi
+  done
+}
+
+# app_pids lists the names of apps with pid files: everything `up` started that is not infrastructure.
+app_pids() {
+  local f name
+  shopt -s nullglob
+  for f in "$RUN_DIR"/*.pid; do
+    name=$(basename "$f" .pid)
+    case $name in mysql | redis | kafka | nginx | mariadbd) ;; *) printf '%s\n' "$name" ;; esac
+  done
+  shopt -u nullglob
+}
+
+apps_down() {
+  local name
+  for name in $(app_pids); do
+    if running "$name"; then
+      say "stopping $name"
+    fi
+    stop_pid "$name" 15
+    rm -f "$RUN_DIR/$name.env"
+  done
+}
