@@ -1,0 +1,221 @@
+/**
+ * The MySQL side of the model layer, go-zero's `sqlx.SqlConn`: a mysql2 pool behind a small
+ * query/exec surface that records go-zero's SQL metrics, wraps every driver error as
+ * `CodeError(100005)` (the SQL text stays in `cause`, never reaches clients) and runs transactions
+ * whose cache invalidations happen only after COMMIT.
+ */
+import type { TDBConf } from '@looklook/conf'
+import { sqlClientDuration, sqlClientErrorTotal } from '@looklook/metrics'
+import { CodeError } from '@looklook/xerr'
+import { createPool as createMysqlPool, type Pool, type PoolConnection, type ResultSetHeader, type RowDataPacket } from 'mysql2/promise'
+
+/** A value that can be bound to a `?` placeholder. */
+export type SqlValue = string | number | bigint | boolean | Date | Buffer | null
+
+/** What an INSERT/UPDATE/DELETE reports. */
+export interface ExecResult {
+  affectedRows: number
+  insertId: number
+}
+
+/** Anything statements can run on: the pool ({@link SqlConn}) or one transaction ({@link Tx}). */
+export interface Queryer {
+  /** Runs a statement that returns rows; each row is a plain object keyed by column name or alias. */
+  query<R extends object = Record<string, unknown>>(sql: string, args?: readonly SqlValue[]): Promise<R[]>
+  /** Runs a statement that changes rows. */
+  exec(sql: string, args?: readonly SqlValue[]): Promise<ExecResult>
+}
+
+/**
+ * Parses `mysql://user:pass@host:port/db` (user and password percent-encoded when they contain
+ * reserved characters) and opens a pool of `PoolSize` connections.
+ *
+ * Representation choices, identical in every process:
+ * - DATETIME/DATE columns are JS `Date`s in UTC: the driver reads and writes UTC (`timezone: 'Z'`)
+ *   and every connection sets `time_zone = '+00:00'`, so `DEFAULT CURRENT_TIMESTAMP` values and
+ *   values written from JS round-trip unchanged whatever the server's own time zone is.
+ * - BIGINT is a JS number (`supportBigNumbers`: values beyond 2^53 would come back as strings and
+ *   are rejected by the row mapping instead of silently losing precision).
+ * - JSON columns are strings (`jsonStrings`), the same on MariaDB (where JSON is LONGTEXT) and MySQL 8.
+ */
+export function createPool(conf: TDBConf): Pool {
+  const url = parseDataSource(conf.DataSource)
+  const pool = createMysqlPool({
+    ...url,
+    connectionLimit: conf.PoolSize,
+    maxIdle: conf.PoolSize,
+    idleTimeout: 60_000,
+    waitForConnections: true,
+    queueLimit: 0,
+    connectTimeout: 5_000,
+    enableKeepAlive: true,
+    keepAliveInitialDelay: 10_000,
+    charset: 'utf8mb4_general_ci',
+    supportBigNumbers: true,
+    bigNumberStrings: false,
+    dateStrings: false,
+    timezone: 'Z',
+    jsonStrings: true,
+  })
+  // 'connection' fires before the new connection serves its first query, and commands on one
+  // connection run in order, so this SET always precedes any statement of ours.
+  pool.pool.on('connection', (conn) => {
+    conn.query("SET time_zone = '+00:00'", (err) => {
+      if (err) conn.destroy()
+    })
+  })
+  return pool
+}
+
+function parseDataSource(dataSource: string): { host: string; port: number; user: string; password: string; database: string } {
+  let url: URL
+  try {
+    url = new URL(dataSource)
+  } catch {
+    throw new Error('DB.DataSource must look like mysql://user:pass@host:port/db')
+  }
+  if (url.protocol !== 'mysql:') throw new Error(`DB.DataSource must use the mysql:// scheme, got ${url.protocol}`)
+  const database = decodeURIComponent(url.pathname.replace(/^\//, ''))
+  if (!database) throw new Error('DB.DataSource must name a database: mysql://user:pass@host:port/db')
+  return {
+    host: url.hostname,
+    port: url.port ? Number(url.port) : 3306,
+    user: decodeURIComponent(url.username),
+    password: decodeURIComponent(url.password),
+    database,
+  }
+}
+
+interface DriverError {
+  code?: string
+  errno?: number
+}
+
+function driverError(err: unknown): DriverError | undefined {
+  return typeof err === 'object' && err !== null ? (err as DriverError) : undefined
+}
+
+/**
+ * Whether `err` (or any error in its `cause` chain) is MySQL's duplicate-key error (1062
+ * ER_DUP_ENTRY) — e.g. two concurrent registrations of one mobile, where the unique index is the
+ * arbiter and the caller turns the loser into a friendly business error.
+ */
+export function isDuplicateKeyError(err: unknown): boolean {
+  for (let e: unknown = err, depth = 0; e && depth < 10; depth++) {
+    const d = driverError(e)
+    if (d?.errno === 1062 || d?.code === 'ER_DUP_ENTRY') return true
+    e = e instanceof Error ? e.cause : undefined
+  }
+  return false
+}
+
+type Runner = Pool | PoolConnection
+
+async function observe<T>(command: string, fn: () => Promise<T>): Promise<T> {
+  const start = performance.now()
+  try {
+    return await fn()
+  } catch (err) {
+    sqlClientErrorTotal.inc({ command, error: driverError(err)?.code ?? 'unknown' })
+    throw err instanceof CodeError ? err : CodeError.db(err)
+  } finally {
+    sqlClientDuration.observe({ command }, performance.now() - start)
+  }
+}
+
+async function runQuery<R extends object>(runner: Runner, sql: string, args: readonly SqlValue[] = []): Promise<R[]> {
+  return observe('query', async () => {
+    const [rows] = await runner.query<RowDataPacket[]>(sql, [...args])
+    // The caller names the row shape: the SQL's column list is the contract here, as with sqlx scans.
+    return rows as unknown as R[]
+  })
+}
+
+async function runExec(runner: Runner, sql: string, args: readonly SqlValue[] = []): Promise<ExecResult> {
+  return observe('exec', async () => {
+    const [res] = await runner.query<ResultSetHeader>(sql, [...args])
+    return { affectedRows: res.affectedRows, insertId: Number(res.insertId) }
+  })
+}
+
+/** One transaction: statements run on its connection; work registered with {@link Tx.afterCommit} runs after COMMIT. */
+export class Tx implements Queryer {
+  readonly #conn: PoolConnection
+  readonly #afterCommit: (() => Promise<void>)[] = []
+
+  constructor(conn: PoolConnection) {
+    this.#conn = conn
+  }
+
+  query<R extends object = Record<string, unknown>>(sql: string, args?: readonly SqlValue[]): Promise<R[]> {
+    return runQuery<R>(this.#conn, sql, args)
+  }
+
+  exec(sql: string, args?: readonly SqlValue[]): Promise<ExecResult> {
+    return runExec(this.#conn, sql, args)
+  }
+
+  /**
+   * Defers `fn` until the transaction has committed (it never runs after a rollback). Models use
+   * it to delete cache keys, so no reader can re-cache a row version that was never committed.
+   */
+  afterCommit(fn: () => Promise<void>): void {
+    this.#afterCommit.push(fn)
+  }
+
+  /** @internal Runs the deferred work; failures are the callbacks' own business (they log and retry). */
+  async runAfterCommit(): Promise<void> {
+    await Promise.allSettled(this.#afterCommit.map((fn) => fn()))
+  }
+}
+
+/** The pool-backed connection every model of a process shares (go-zero `sqlx.SqlConn`). */
+export class SqlConn implements Queryer {
+  /** The underlying mysql2 pool; statements outside transactions go through its `query` method. */
+  readonly pool: Pool
+
+  constructor(pool: Pool) {
+    this.pool = pool
+  }
+
+  query<R extends object = Record<string, unknown>>(sql: string, args?: readonly SqlValue[]): Promise<R[]> {
+    return runQuery<R>(this.pool, sql, args)
+  }
+
+  exec(sql: string, args?: readonly SqlValue[]): Promise<ExecResult> {
+    return runExec(this.pool, sql, args)
+  }
+
+  /**
+   * Runs `fn` in a transaction: COMMIT when it resolves, ROLLBACK when it throws (the error is
+   * rethrown unchanged). Pass the `tx` to every model call that belongs to the transaction.
+   * Cache keys those calls touch are deleted after COMMIT; after a rollback the cache is untouched.
+   */
+  async transact<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
+    const conn = await observe('begin', () => this.pool.getConnection())
+    const tx = new Tx(conn)
+    let result: T
+    try {
+      await observe('begin', () => conn.beginTransaction())
+      try {
+        result = await fn(tx)
+      } catch (err) {
+        await observe('rollback', () => conn.rollback()).catch(() => {
+          // The connection is suspect after a failed rollback: never hand it out again.
+          conn.destroy()
+        })
+        throw err
+      }
+      await observe('commit', () => conn.commit())
+    } finally {
+      conn.release()
+    }
+    await tx.runAfterCommit()
+    return result
+  }
+
+  /** Closes the pool (waits for checked-out connections to be released). */
+  close(): Promise<void> {
+    return this.pool.end()
+  }
+}
