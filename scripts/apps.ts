@@ -14,7 +14,8 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import { interpolate } from '@looklook/conf'
 import { parse } from 'yaml'
 
-const root = join(import.meta.dirname, '..')
+// LOOKLOOK_APPS_ROOT points discovery at another tree (the discovery test builds one in a temp dir).
+const root = process.env.LOOKLOOK_APPS_ROOT || join(import.meta.dirname, '..')
 
 /** Start order: helpers the services call, then rpcs, then workers, then the apis nginx routes to. */
 const groups = ['tools', 'rpc', 'worker', 'api'] as const

@@ -1,0 +1,38 @@
+// ./looklook status against what `up` left running: every infrastructure piece is up with the pid its
+// pid file names.
+import assert from 'node:assert/strict'
+import { execFile } from 'node:child_process'
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { test } from 'node:test'
+import { promisify } from 'node:util'
+
+const run = promisify(execFile)
+const root = join(import.meta.dirname, '../..')
+
+test('status lists each infrastructure piece as up with its port and pid', async () => {
+  const { stdout } = await run(join(root, 'looklook'), ['status'], { cwd: root })
+  const rows = new Map(
+    stdout
+      .trim()
+      .split('\n')
+      .filter((l) => !l.startsWith('==>'))
+      .map((l) => l.trim().split(/\s+/))
+      .map((cols) => [cols[0], cols] as const),
+  )
+  assert.deepEqual(rows.get('NAME'), ['NAME', 'STATE', 'PORT', 'PID'])
+  for (const [name, port] of [
+    ['mysql', '3306'],
+    ['redis', '6379'],
+    ['kafka', '9092'],
+    ['nginx', '8888'],
+  ] as const) {
+    const pid = readFileSync(join(root, 'data/run', `${name}.pid`), 'utf8').trim()
+    assert.deepEqual(rows.get(name), [name, 'up', port, pid])
+  }
+})
+
+test('help names every command', async () => {
+  const { stdout } = await run(join(root, 'looklook'), ['help'], { cwd: root })
+  for (const cmd of ['up', 'down', 'status', 'logs', 'test']) assert.match(stdout, new RegExp(`^  ${cmd}\\b`, 'm'))
+})
