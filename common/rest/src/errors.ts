@@ -1,0 +1,110 @@
+/**
+ * The one HTTP error mapper: business errors keep their code and public message, malformed
+ * requests become 100002 with a message naming the problem, anything unknown becomes 100001 with
+ * the friendly text only — its detail goes to the log. Like go-zero-looklook, errors answer
+ * HTTP 400; 503 is reserved for the resilience layer (timeout, breaker, shedder, connection cap).
+ */
+import { CodeError, type Envelope, ErrCode, fail, messageOf } from '@looklook/xerr'
+
+/** The request ran longer than `Timeout`. */
+export class RequestTimeoutError extends Error {
+  override name = 'RequestTimeoutError'
+
+  constructor(timeoutMs: number) {
+    super(`request timeout after ${timeoutMs}ms`)
+  }
+}
+
+/** Messages of the framework's own 503 answers. */
+export const UnavailableMsg = Object.freeze({
+  timeout: 'request timeout',
+  breaker: 'service unavailable, circuit breaker is open',
+  shedding: 'service overloaded, please try again later',
+  maxConns: 'too many concurrent requests, please try again later',
+})
+
+export interface MappedError {
+  status: number
+  body: Envelope<never>
+  /** How the error is logged: `error` with its cause chain, `info` for an expected rejection, or not at all. */
+  log: 'error' | 'info' | 'none'
+}
+
+interface FastifyLikeError {
+  code?: unknown
+  statusCode?: unknown
+  validation?: unknown
+  message: string
+}
+
+const paramError = (msg: string): MappedError => ({
+  status: 400,
+  body: fail(ErrCode.REQUEST_PARAM_ERROR, msg),
+  log: 'none',
+})
+
+// Fastify's request-shape errors, reworded for clients (the originals mention internals like "FST_…").
+const fastifyMessages: Record<string, (bodyLimit: number) => string> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: (limit) => `request body is larger than ${limit} bytes`,
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: () => 'unsupported Content-Type, send application/json',
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: () => 'request body does not match its Content-Length',
+  FST_ERR_CTP_EMPTY_JSON_BODY: () => 'request body is empty',
+  FST_ERR_CTP_INVALID_JSON_BODY: () => 'malformed JSON body',
+}
+
+/** Maps anything thrown while serving a request to the status and envelope the client sees. */
+export function mapError(err: unknown, bodyLimit: number): MappedError {
+  if (err instanceof CodeError) {
+    return {
+      status: 400,
+      body: fail(err.code, err.message),
+      // A CodeError carrying a cause wraps an internal failure (DB, rpc) that operators must see.
+      log: err.cause === undefined ? 'info' : 'error',
+    }
+  }
+  if (err instanceof RequestTimeoutError) {
+    return { status: 503, body: fail(ErrCode.SERVER_COMMON_ERROR, UnavailableMsg.timeout), log: 'error' }
+  }
+  if (err instanceof Error) {
+    const e = err as Error & FastifyLikeError
+    if (e.validation !== undefined) return paramError(e.message)
+    const code = typeof e.code === 'string' ? e.code : ''
+    const known = fastifyMessages[code]
+    if (known) return paramError(known(bodyLimit))
+    if (code.startsWith('FST_ERR_') && typeof e.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 500) {
+      return paramError(e.message)
+    }
+  }
+  return { status: 400, body: fail(ErrCode.SERVER_COMMON_ERROR, messageOf(ErrCode.SERVER_COMMON_ERROR)), log: 'error' }
+}
+
+/** One link of an error's cause chain, as logged. */
+export interface CauseLink {
+  type: string
+  message: string
+  code?: string | number
+}
+
+/**
+ * Flattens `err.cause` recursively (cycles and very deep chains are cut), for the log only. pino's
+ * serializer already prints the stacks; this keeps each link's type and code searchable (e.g. a SQL errno).
+ */
+export function causeChain(err: unknown, maxDepth = 10): CauseLink[] {
+  const chain: CauseLink[] = []
+  const seen = new Set<unknown>()
+  let current: unknown = err
+  while (current !== undefined && current !== null && chain.length < maxDepth && !seen.has(current)) {
+    seen.add(current)
+    if (current instanceof Error) {
+      const link: CauseLink = { type: current.name, message: current.message }
+      const code = (current as { code?: unknown }).code
+      if (typeof code === 'string' || typeof code === 'number') link.code = code
+      chain.push(link)
+      current = current.cause
+    } else {
+      chain.push({ type: typeof current, message: String(current) })
+      break
+    }
+  }
+  return chain
+}
