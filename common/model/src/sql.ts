@@ -67,16 +67,19 @@ export function createPool(conf: TDBConf): Pool {
   return pool
 }
 
+const DATA_SOURCE_SHAPE = 'DB.DataSource must look like mysql://user:pass@host:port/db'
+
 function parseDataSource(dataSource: string): { host: string; port: number; user: string; password: string; database: string } {
   let url: URL
   try {
     url = new URL(dataSource)
   } catch {
-    throw new Error('DB.DataSource must look like mysql://user:pass@host:port/db')
+    throw new Error(DATA_SOURCE_SHAPE)
   }
-  if (url.protocol !== 'mysql:') throw new Error(`DB.DataSource must use the mysql:// scheme, got ${url.protocol}`)
+  // Go-style DSNs (user:pass@tcp(host:3306)/db) parse as URLs with a bogus scheme; name the expected shape.
+  if (url.protocol !== 'mysql:') throw new Error(`${DATA_SOURCE_SHAPE} (got the scheme ${url.protocol})`)
   const database = decodeURIComponent(url.pathname.replace(/^\//, ''))
-  if (!database) throw new Error('DB.DataSource must name a database: mysql://user:pass@host:port/db')
+  if (!database) throw new Error(`${DATA_SOURCE_SHAPE} (no database named)`)
   return {
     host: url.hostname,
     port: url.port ? Number(url.port) : 3306,
