@@ -108,8 +108,10 @@ export class CachedModel<T extends Table> {
     return [...keys]
   }
 
-  /** The row with this id, or null when it does not exist or is soft-deleted. */
+  /** The row with this id, or null when it does not exist, is soft-deleted or `id` is not a positive integer. */
   async findOne(id: number, tx?: Tx): Promise<RowOf<T> | null> {
+    // Ids are positive BIGINTs: anything else cannot exist and is not worth a cache entry.
+    if (!Number.isSafeInteger(id) || id <= 0) return null
     if (tx) return this.#loadOne(tx, 'id', [id], true)
     const row = await this.cache.take(this.primaryKey(id), this.#codec, () => this.#queryOne(this.db, '`id` = ?', [id], true))
     return this.#typed(row)

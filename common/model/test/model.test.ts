@@ -9,6 +9,7 @@ import { CodeError, ErrCode } from '@looklook/xerr'
 import { createConnection } from 'mysql2/promise'
 import {
   Cache,
+  type CachedModel,
   createPool,
   createRedis,
   DelState,
@@ -70,7 +71,7 @@ function ddl(name: string): string {
   ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4`
 }
 
-class MemberModel extends defineModel(memberTable('placeholder')) {}
+type MemberModel = CachedModel<MemberTable>
 
 interface Fixture {
   model: MemberModel
@@ -102,9 +103,8 @@ async function fixture(opts: { redisHost?: string } = {}): Promise<Fixture> {
   const db = new SqlConn(pool)
   const redis = createRedis({ Host: opts.redisHost ?? REDIS_HOST, Pass: '', DB: 0, KeyPrefix: '' })
   const cache = new Cache(redis)
-  // MemberModel is bound to a placeholder table at class level; each test binds its own table.
   const Model = defineModel(table)
-  const model = new Model(db, cache) as MemberModel
+  const model: MemberModel = new Model(db, cache)
   const fx: Fixture = {
     model,
     table,
@@ -124,10 +124,9 @@ async function fixture(opts: { redisHost?: string } = {}): Promise<Fixture> {
         meta: '{"a":1}',
         ...over,
       })
-      const row = (await db.query<{ id: number }>(`SELECT id FROM \`${name}\` WHERE id = ?`, [id]))[0]
+      const [row] = await model.queryRows(`${model.selectSql} WHERE id = ?`, [id])
       assert.ok(row, 'seeded row exists')
-      const rows = await model.queryRows(`${model.selectSql} WHERE id = ?`, [id])
-      return rows[0]!
+      return row
     },
     async close() {
       const keys = await redis.keys(`cache:${goctlCamel(DATABASE)}:${goctlCamel(name)}:*`).catch(() => [])
@@ -203,6 +202,11 @@ test('a missing row is cached as the placeholder for about a minute and not quer
     assert.equal(fx.queries() - before, 1)
     const key = fx.model.primaryKey(missing)
     assert.equal(await fx.redis.get(key), NOT_FOUND_PLACEHOLDER)
+    // Ids that cannot exist are answered without Redis or MySQL.
+    assert.equal(await fx.model.findOne(0), null)
+    assert.equal(await fx.model.findOne(Number.NaN), null)
+    assert.equal(await fx.redis.exists(fx.model.primaryKey(0)), 0)
+    assert.equal(fx.queries() - before, 1)
     const ttl = await fx.redis.ttl(key)
     assert.ok(ttl >= 55 && ttl <= 64, `placeholder ttl ${ttl}`)
     // Same for a unique key.
@@ -487,7 +491,7 @@ test('values round-trip: dates in UTC, bigint, double, JSON as string; session t
   withFixture(async (fx) => {
     const liveDate = new Date('2024-02-29T00:00:00Z')
     const deleteTime = new Date('2023-06-01T12:34:56Z')
-    const row = await fx.seed({ liveDate, deleteTime, homestayPrice: 2 ** 40, star: 3.5, meta: '{"overall":5}' })
+    const row = await fx.seed({ liveDate, deleteTime, homestayPrice: 2 ** 40, star: 3.5, meta: '{"overall":5}', nickname: '民宿 🏡' })
     const [tz] = await fx.db.query<{ tz: string }>('SELECT @@session.time_zone AS tz')
     assert.equal(tz?.tz, '+00:00')
     for (const r of [row, await fx.model.findOne(row.id), await fx.model.findOne(row.id)]) {
@@ -497,6 +501,7 @@ test('values round-trip: dates in UTC, bigint, double, JSON as string; session t
       assert.equal(r.homestayPrice, 2 ** 40)
       assert.equal(r.star, 3.5)
       assert.equal(r.meta, '{"overall":5}')
+      assert.equal(r.nickname, '民宿 🏡')
       assert.ok(r.createTime instanceof Date)
       assert.ok(Math.abs(r.createTime.getTime() - Date.now()) < 60_000, 'DEFAULT CURRENT_TIMESTAMP reads back as now')
     }
