@@ -30,11 +30,11 @@ apps_up() {
   local env=$1 restart=${2:-} listing
   listing=$(apps_list "$env") || die "cannot read the apps' etc/*.yaml"
   [[ -z $listing ]] && return 0
-  local group name grp dir probe host port service_port
+  local group name grp dir probe host port
   local -a specs
   for group in tools rpc worker api; do
     specs=()
-    while IFS=$'\t' read -r name grp dir probe host port service_port; do
+    while IFS=$'\t' read -r name grp dir probe host port _; do
       [[ $grp == "$group" ]] || continue
       if running "$name"; then
         if [[ -z $restart ]] && [[ $(app_env "$name") == "$env" ]]; then
@@ -51,11 +51,32 @@ apps_up() {
       specs+=("$name,$(<"$(pid_file "$name")"),$probe,$host,$port")
     done <<<"$listing"
     [[ ${#specs[@]} -eq 0 ]] && continue
-    local failed
+    local failed line
     if ! failed=$(node "$ROOT/scripts/apps.ts" wait "$APP_READY_SECONDS" "${specs[@]}"); then
-      fail_with_log "${failed%%$'\t'*}" "${failed#*$'\t'}"
+      [[ -n $failed ]] || die "waiting for the $group processes failed"
+      while IFS= read -r line; do
+        warn "${line%%$'\t'*}: ${line#*$'\t'}"
+        APP_FAILURES+=("$line")
+      done <<<"$failed"
     fi
   done
+}
+
+# APP_FAILURES collects `name<TAB>reason` of apps that did not come up; `up` carries on with the rest
+# (in a shared working copy one broken process should not keep the others and the gateway down) and
+# reports them at the end.
+APP_FAILURES=()
+
+apps_report_failures() {
+  [[ ${#APP_FAILURES[@]} -eq 0 ]] && return 0
+  local line name
+  for line in "${APP_FAILURES[@]}"; do
+    name=${line%%$'\t'*}
+    printf -- '---- last 30 lines of data/logs/%s.log\n' "$name" >&2
+    tail -n 30 "$LOG_DIR/$name.log" >&2 || true
+  done
+  printf -- '----\n' >&2
+  die "not up: $(printf '%s\n' "${APP_FAILURES[@]}" | cut -f1 | paste -sd ' ')"
 }
 
 # app_pids lists the names of apps with pid files: everything `up` started that is not infrastructure.

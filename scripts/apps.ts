@@ -5,7 +5,7 @@
 //   node scripts/apps.ts list            one tab-separated line per process, in start order:
 //                                        name  group  dir  probe  host  port  servicePort
 //   node scripts/apps.ts wait SECS SPEC… waits until every SPEC (name,pid,probe,host,port) is ready;
-//                                        prints the name of the first one that died or timed out
+//                                        prints `name<TAB>reason` for each one that died or timed out
 import { existsSync, readdirSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import { connect } from 'node:net'
@@ -136,7 +136,9 @@ async function wait(seconds: number, specs: string[]): Promise<void> {
     const [name = '', pid = '', probe = '', host = '', port = ''] = spec.split(',')
     return { name, pid: Number(pid), probe, host, port: Number(port) }
   })
+  const failed: string[] = []
   const deadline = Date.now() + seconds * 1000
+  // Every process gets its full chance: one that dies does not stop the wait for the others.
   while (pending.length > 0) {
     for (let i = pending.length - 1; i >= 0; i--) {
       const p = pending[i]!
@@ -144,17 +146,20 @@ async function wait(seconds: number, specs: string[]): Promise<void> {
       if (ready) {
         pending.splice(i, 1)
       } else if (!alive(p.pid)) {
-        console.log(`${p.name}\texited during start-up`)
-        process.exit(2)
+        failed.push(`${p.name}\texited during start-up`)
+        pending.splice(i, 1)
       }
     }
     if (pending.length === 0) break
     if (Date.now() > deadline) {
-      const p = pending[0]!
-      console.log(`${p.name}\tnot ready after ${seconds}s (${p.probe} ${p.host}:${p.port})`)
-      process.exit(3)
+      for (const p of pending) failed.push(`${p.name}\tnot ready after ${seconds}s (${p.probe} ${p.host}:${p.port})`)
+      break
     }
     await sleep(250)
+  }
+  if (failed.length > 0) {
+    console.log(failed.join('\n'))
+    process.exit(2)
   }
 }
 

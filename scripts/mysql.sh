@@ -7,12 +7,13 @@ MYSQL_SOCKET="$RUN_DIR/mysqld.sock"
 
 # Debian's root@localhost authenticates through the unix socket, so administration goes over our socket
 # and the services use the `looklook` user over TCP. --no-defaults keeps /etc/mysql out of the picture.
-mysql_root() { mariadb --no-defaults --protocol=socket --socket="$MYSQL_SOCKET" -uroot --default-character-set=utf8mb4 "$@"; }
+mysql_root() { mariadb --no-defaults --protocol=socket --socket="$MYSQL_SOCKET" -uroot --default-character-set=utf8mb4; }
 
 mysql_ping() { mariadb-admin --no-defaults --protocol=socket --socket="$MYSQL_SOCKET" -uroot ping >/dev/null 2>&1; }
 
 # mariadbd refuses to run as root unless told so; as root it runs as root, so data/ stays owned by one user.
-mysql_user_args() { [[ $(id -u) -eq 0 ]] && printf '%s\n' --user=root; }
+MYSQL_USER_ARGS=()
+[[ $(id -u) -eq 0 ]] && MYSQL_USER_ARGS=(--user=root)
 
 mysql_up() {
   if running mysql; then
@@ -25,13 +26,13 @@ mysql_up() {
   if [[ ! -d $MYSQL_DATADIR/mysql ]]; then
     say "initialising MariaDB datadir data/mysql"
     mkdir -p "$MYSQL_DATADIR"
-    mariadb-install-db --no-defaults --datadir="$MYSQL_DATADIR" $(mysql_user_args) \
+    mariadb-install-db --no-defaults --datadir="$MYSQL_DATADIR" "${MYSQL_USER_ARGS[@]}" \
       --auth-root-authentication-method=socket --auth-root-socket-user="$(id -un)" --skip-test-db \
       >>"$LOG_DIR/mysql.log" 2>&1 || fail_with_log mysql "mariadb-install-db failed"
   fi
   say "starting MariaDB on 127.0.0.1:$MYSQL_PORT"
   # utf8mb4 server-wide: MariaDB 10.11 still defaults to latin1, which would mangle nicknames and titles.
-  spawn mysql "$ROOT" "" mariadbd --no-defaults --datadir="$MYSQL_DATADIR" $(mysql_user_args) \
+  spawn mysql "$ROOT" "" mariadbd --no-defaults --datadir="$MYSQL_DATADIR" "${MYSQL_USER_ARGS[@]}" \
     --socket="$MYSQL_SOCKET" --port="$MYSQL_PORT" --bind-address=127.0.0.1 --skip-name-resolve \
     --pid-file="$RUN_DIR/mariadbd.pid" --log-error="$LOG_DIR/mysql.log" \
     --character-set-server=utf8mb4 --collation-server=utf8mb4_unicode_ci \

@@ -1,0 +1,34 @@
+/**
+ * Generates `app/<domain>/rpc/gen/<name>.ts` from every `app/<domain>/rpc/pb/<name>.proto`
+ * (and `common/<pkg>/test/gen/` from the test protos in `common/<pkg>/test/pb/`): message
+ * interfaces, one service map per service, the service's full name and the proto's URL.
+ *
+ *   node scripts/gen-proto.ts                  write next to the protos (commit the result)
+ *   node scripts/gen-proto.ts --out-dir DIR    write the same tree under DIR (the up-to-date test)
+ */
+import { globSync, mkdirSync, writeFileSync } from 'node:fs'
+import { dirname, join, relative, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { parseArgs } from 'node:util'
+import { renderProtoTypes } from '../common/zrpc/src/codegen.ts'
+
+const repoRoot = fileURLToPath(new URL('..', import.meta.url))
+const { values } = parseArgs({ options: { 'out-dir': { type: 'string' } } })
+const outDir = resolve(values['out-dir'] ?? repoRoot)
+
+const protos = globSync(['app/*/rpc/pb/*.proto', 'common/*/test/pb/*.proto'], { cwd: repoRoot }).sort()
+for (const proto of protos) {
+  const source = proto.split('\\').join('/')
+  const target = join(
+    outDir,
+    dirname(dirname(source)),
+    'gen',
+    `${source
+      .split('/')
+      .pop()!
+      .replace(/\.proto$/, '')}.ts`,
+  )
+  mkdirSync(dirname(target), { recursive: true })
+  writeFileSync(target, renderProtoTypes(join(repoRoot, source), source))
+  console.log(`${source} → ${relative(process.cwd(), target)}`)
+}
