@@ -23,6 +23,19 @@ export function interpolate(text: string, env: NodeJS.ProcessEnv = process.env, 
   })
 }
 
+/** `Key:` with nothing after it (e.g. `${OTEL_ENDPOINT:-}` left empty) means "use the default", as in go-zero. */
+function dropNulls(v: unknown): unknown {
+  if (Array.isArray(v)) return v.filter((x) => x !== null).map(dropNulls)
+  if (v !== null && typeof v === 'object') {
+    return Object.fromEntries(
+      Object.entries(v)
+        .filter(([, x]) => x !== null)
+        .map(([k, x]) => [k, dropNulls(x)]),
+    )
+  }
+  return v
+}
+
 /** Parses YAML text and validates it; the error names every bad key as a path (e.g. `/Redis/Port`). */
 export function parseConfig<S extends TSchema>(
   schema: S,
@@ -37,6 +50,7 @@ export function parseConfig<S extends TSchema>(
     if (err instanceof ConfigError) throw err
     throw new ConfigError(`${source}: invalid YAML: ${(err as Error).message}`)
   }
+  raw = dropNulls(raw)
   // Values from env interpolation arrive as strings; Convert turns "6379" into 6379 where the schema wants a number.
   const withDefaults = Value.Default(schema, Value.Convert(schema, raw ?? {}))
   const cleaned = Value.Clean(schema, Value.Clone(withDefaults))

@@ -1,0 +1,13 @@
+import { fileURLToPath } from 'node:url'
+import { extend, loadConfig, RestConf, RpcClientConf, type Static, Type } from '@looklook/conf'
+
+export const IdentityApiConf = extend(RestConf, {
+  JwtAuth: Type.Object({ AccessSecret: Type.String({ minLength: 16 }) }),
+  IdentityRpc: RpcClientConf,
+  NoAuthUrls: Type.Array(Type.String({ pattern: '^/' }), { default: [] }),
+})
+export type IdentityApiConf = Static<typeof IdentityApiConf>
+
+export function loadIdentityApiConf(file = fileURLToPath(new URL('../etc/identity-api.yaml', import.meta.url))): IdentityApiConf {
+  return loadConfig(IdentityApiConf, file)
+}

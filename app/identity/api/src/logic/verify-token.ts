@@ -1,0 +1,45 @@
+import jwt from 'jsonwebtoken'
+import type { ServiceContext } from '../svc-context.ts'
+
+export interface VerifyResult {
+  /** The caller's user id, 0 for an anonymous caller of a public route. */
+  userId: number
+  ok: boolean
+}
+
+/** Whether a path needs no token: an exact entry, or under an entry that ends in '/'. */
+export function isPublicPath(noAuthUrls: readonly string[], path: string): boolean {
+  return noAuthUrls.some((u) => (u.endsWith('/') ? path.startsWith(u) : path === u))
+}
+
+/** Accepts `Authorization: <jwt>` and `Authorization: Bearer <jwt>`. */
+export function tokenFrom(authorization: string | undefined): string {
+  if (!authorization) return ''
+  const v = authorization.trim()
+  return /^bearer\s+/i.test(v) ? v.replace(/^bearer\s+/i, '').trim() : v
+}
+
+function userIdFromJwt(token: string, secret: string): number {
+  try {
+    const claims = jwt.verify(token, secret, { algorithms: ['HS256'] })
+    const id = typeof claims === 'object' ? Number(claims.jwtUserId) : Number.NaN
+    return Number.isSafeInteger(id) && id > 0 ? id : 0
+  } catch {
+    return 0
+  }
+}
+
+/**
+ * The gateway rule (SPEC §6): a route needing login requires a valid token; a public route passes
+ * without one as user 0, but a token that is sent must be valid. Valid = signed with our secret, not
+ * expired, and still the one identity-rpc holds for the user (logout and a newer login revoke it).
+ */
+export async function verifyToken(svc: ServiceContext, authorization: string | undefined, originalUri: string): Promise<VerifyResult> {
+  const path = (originalUri || '/').split('?')[0] ?? '/'
+  const token = tokenFrom(authorization)
+  if (!token) return { userId: 0, ok: isPublicPath(svc.config.NoAuthUrls, path) }
+  const userId = userIdFromJwt(token, svc.config.JwtAuth.AccessSecret)
+  if (userId === 0) return { userId: 0, ok: false }
+  const res = await svc.identityRpc.validateToken({ userId, token })
+  return res.ok ? { userId, ok: true } : { userId: 0, ok: false }
+}

@@ -1,0 +1,40 @@
+import type { UserAuth } from '@looklook/usercenter-model'
+import type {
+  GetUserAuthByAuthKeyReq,
+  GetUserAuthByAuthKeyResp,
+  GetUserAuthByUserIdReq,
+  GetUserAuthByUserIdResp,
+  GetUserInfoReq,
+  GetUserInfoResp,
+  LogoutReq,
+  LogoutResp,
+  UserAuth as PbUserAuth,
+} from '../../gen/usercenter.ts'
+import { errUserNotFound } from '../errors.ts'
+import type { ServiceContext } from '../svc-context.ts'
+
+function toPbAuth(a: UserAuth | null): PbUserAuth | null {
+  return a ? { id: a.id, userId: a.userId, authType: a.authType, authKey: a.authKey } : null
+}
+
+export async function getUserInfo(svc: ServiceContext, req: GetUserInfoReq): Promise<GetUserInfoResp> {
+  const user = req.id > 0 ? await svc.userModel.findOne(req.id) : null
+  if (!user) throw errUserNotFound()
+  // The password hash never leaves this service.
+  return { user: { id: user.id, mobile: user.mobile, nickname: user.nickname, sex: user.sex, avatar: user.avatar, info: user.info } }
+}
+
+/** An unknown auth is not an error: the answer carries no userAuth (wxMiniAuth then registers the user). */
+export async function getUserAuthByAuthKey(svc: ServiceContext, req: GetUserAuthByAuthKeyReq): Promise<GetUserAuthByAuthKeyResp> {
+  if (!req.authKey || !req.authType) return { userAuth: null }
+  return { userAuth: toPbAuth(await svc.userAuthModel.findOneByAuthTypeAuthKey(req.authType, req.authKey)) }
+}
+
+export async function getUserAuthByUserId(svc: ServiceContext, req: GetUserAuthByUserIdReq): Promise<GetUserAuthByUserIdResp> {
+  if (!(req.userId > 0) || !req.authType) return { userAuth: null }
+  return { userAuth: toPbAuth(await svc.userAuthModel.findOneByUserIdAuthType(req.userId, req.authType)) }
+}
+
+export async function logout(svc: ServiceContext, req: LogoutReq): Promise<LogoutResp> {
+  return svc.identityRpc.clearToken({ userId: req.userId })
+}
