@@ -112,7 +112,7 @@ export class CachedModel<T extends Table> {
   async findOne(id: number, tx?: Tx): Promise<RowOf<T> | null> {
     // Ids are positive BIGINTs: anything else cannot exist and is not worth a cache entry.
     if (!Number.isSafeInteger(id) || id <= 0) return null
-    if (tx) return this.#loadOne(tx, 'id', [id], true)
+    if (tx) return this.#typed(await this.#queryOne(tx, '`id` = ?', [id], true))
     const row = await this.cache.take(this.primaryKey(id), this.#codec, () => this.#queryOne(this.db, '`id` = ?', [id], true))
     return this.#typed(row)
   }
@@ -278,10 +278,6 @@ export class CachedModel<T extends Table> {
     }
     row.version = (withVersion ? Number(row.version) : Number(old.version)) + 1
     await this.#invalidate([...new Set([...this.#keysOf(old), ...this.#keysOf(row)])], tx)
-  }
-
-  async #loadOne(q: Queryer, column: string, args: SqlValue[], live: boolean): Promise<RowOf<T> | null> {
-    return this.#typed(await this.#queryOne(q, `\`${this.table.sqlName.get(column)}\` = ?`, args, live))
   }
 
   /** One row by a condition; `live` excludes soft-deleted rows. */
