@@ -55,6 +55,18 @@ async function main(): Promise<void> {
       await admin.createTopics({ topics: missing.map((t) => ({ ...t, replicationFactor: 1 })), waitForLeaders: true })
       console.log(`created topics: ${missing.map((t) => t.topic).join(', ')}`)
     }
+    // The group coordinator lives on __consumer_offsets, which the broker creates on the first
+    // coordinator lookup; doing that here means the services' consumers join at once instead of
+    // retrying "coordinator not available" after a fresh start.
+    for (;;) {
+      try {
+        await admin.describeGroups(['looklook-setup'])
+        break
+      } catch (err) {
+        if (Date.now() > deadline) throw new Error(`Kafka at ${broker} has no group coordinator: ${String(err)}`)
+        await sleep(500)
+      }
+    }
   } finally {
     await admin.disconnect()
   }
