@@ -54,8 +54,9 @@ const DEFAULT_TIMEOUT_MS = 5000
 /** Access-token errors after which a fresh token is fetched and the call retried once (WECHAT-NOTES §2). */
 export const ACCESS_TOKEN_ERROR_CODES: ReadonlySet<number> = new Set([40001, 42001, 40014])
 
+/** Joins base URL and API path; a path prefix in the base URL is kept (new URL(path, base) would drop it). */
 function endpoint(baseUrl: string, path: string, query: Record<string, string>): string {
-  const url = new URL(path, baseUrl)
+  const url = new URL(`${baseUrl.replace(/\/+$/, '')}${path}`)
   for (const [k, v] of Object.entries(query)) url.searchParams.set(k, v)
   return url.toString()
 }

@@ -246,7 +246,7 @@ export class WechatPayClient {
   async #send(method: 'GET' | 'POST', pathWithQuery: string, body?: unknown): Promise<RawResponse> {
     const c = this.#conf
     const payload = body === undefined ? '' : JSON.stringify(body)
-    const url = new URL(pathWithQuery, c.baseUrl)
+    const url = new URL(`${c.baseUrl.replace(/\/+$/, '')}${pathWithQuery}`)
     // Sign exactly what goes on the wire: pathname + search of the final URL (WECHAT-NOTES §0).
     const authorization = signRequest({
       method,
