@@ -55,7 +55,7 @@ interface Lifecycle {
 
 const states = new WeakMap<FastifyRequest, RequestState>()
 const lifecycles = new WeakMap<object, Lifecycle>()
-const tracer = trace.getTracer('@looklook/rest')
+const TRACER_NAME = '@looklook/rest'
 
 /** Builds the server without listening: `server.ts` of each api, and tests through `app.inject`. */
 export function createRestServer(opts: RestOptions): RestApp {
@@ -119,7 +119,8 @@ export function createRestServer(opts: RestOptions): RestApp {
     if (route === undefined) return
 
     const parent = propagation.extract(ROOT_CONTEXT, request.headers)
-    state.span = tracer.startSpan(
+    // Looked up per request: a tracer taken at import time stays bound to a provider replaced later (tests re-init tracing).
+    state.span = trace.getTracer(TRACER_NAME).startSpan(
       route,
       {
         kind: SpanKind.SERVER,
@@ -149,6 +150,13 @@ export function createRestServer(opts: RestOptions): RestApp {
   app.addHook('preValidation', (request, _reply, done) => {
     // A POST without a body reads as `{}` (go-zero does the same), so a missing required field is a clear 100002.
     if (request.body === undefined && request.routeOptions.schema?.body !== undefined) request.body = {}
+    done()
+  })
+
+  app.addHook('onSend', (_request, reply, _payload, done) => {
+    // Fastify's close() waits for every open connection; a keep-alive socket that just finished its
+    // request would otherwise idle until the keep-alive timeout and stall the drain.
+    if (life.draining) reply.header('connection', 'close')
     done()
   })
 

@@ -176,13 +176,14 @@ test('x-user becomes ctx.userId; absent or garbage is 0', async () => {
 
 test('a handler slower than Timeout answers 503 / 100001 "request timeout"', async () => {
   const { app } = testServer({ Timeout: 50 })
+  let handlerDone = false
   app.post('/slow', async () => {
     await sleep(300)
+    handlerDone = true
     return {}
   })
-  const t0 = performance.now()
   const res = await app.inject({ method: 'POST', url: '/slow', payload: {} })
-  assert.ok(performance.now() - t0 < 250)
+  assert.equal(handlerDone, false, 'answered before the handler finished')
   assert.equal(res.statusCode, 503)
   assert.deepEqual(res.json(), { code: 100001, msg: 'request timeout' })
 })

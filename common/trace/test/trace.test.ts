@@ -1,0 +1,53 @@
+import assert from 'node:assert/strict'
+import { test } from 'node:test'
+import { setTimeout as sleep } from 'node:timers/promises'
+import { context, propagation, trace } from '@opentelemetry/api'
+import { initTracing } from '../src/index.ts'
+
+test('without an endpoint, trace ids are still made, follow async work and propagate, but nothing is exported', async () => {
+  const tracing = initTracing(undefined, 'identity-rpc')
+  try {
+    assert.equal(tracing.exporting, false)
+    const span = trace.getTracer('test').startSpan('work')
+    const traceId = span.spanContext().traceId
+    assert.match(traceId, /^[0-9a-f]{32}$/)
+    assert.notEqual(traceId, '0'.repeat(32))
+    const carrier: Record<string, string> = {}
+    await context.with(trace.setSpan(context.active(), span), async () => {
+      await sleep(5)
+      // AsyncLocalStorage keeps the span active across the await.
+      assert.equal(trace.getActiveSpan()?.spanContext().spanId, span.spanContext().spanId)
+      propagation.inject(context.active(), carrier)
+    })
+    span.end()
+    assert.equal(carrier.traceparent, `00-${traceId}-${span.spanContext().spanId}-01`)
+
+    // An incoming traceparent is read back by the same propagator.
+    const parent = trace.getSpanContext(propagation.extract(context.active(), { traceparent: carrier.traceparent }))
+    assert.equal(parent?.traceId, traceId)
+  } finally {
+    await tracing.shutdown()
+  }
+  const after: Record<string, string> = {}
+  propagation.inject(context.active(), after)
+  assert.deepEqual(after, {}, 'shutdown unregisters the propagator')
+})
+
+test('Telemetry.Name names the service and falls back to the process name', async () => {
+  const tracing = initTracing({ Name: '', Endpoint: '', Sampler: 1, Batcher: 'otlphttp' }, 'usercenter-rpc')
+  try {
+    const span = trace.getTracer('test').startSpan('x')
+    const resource = (span as unknown as { resource: { attributes: Record<string, unknown> } }).resource
+    assert.equal(resource.attributes['service.name'], 'usercenter-rpc')
+    span.end()
+  } finally {
+    await tracing.shutdown()
+  }
+})
+
+test('an exporter other than OTLP/HTTP is refused with a clear message', () => {
+  assert.throws(
+    () => initTracing({ Name: 'x', Endpoint: 'http://127.0.0.1:14268/api/traces', Sampler: 1, Batcher: 'jaeger' }, 'x'),
+    /Telemetry.Batcher "jaeger" is not supported; use otlphttp/,
+  )
+})
