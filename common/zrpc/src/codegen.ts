@@ -162,7 +162,7 @@ class Renderer {
 
   #checkUnary(method: Method): void {
     if (method.requestStream || method.responseStream) {
-      throw new Error(`${this.#file}: ${method.fullName} is a streaming method; zrpc supports unary methods only`)
+      throw new Error(`${this.#file}: ${method.fullName.replace(/^\./, '')} is a streaming method; zrpc supports unary methods only`)
     }
   }
 }
