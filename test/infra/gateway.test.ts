@@ -20,10 +20,10 @@ test('an unknown path gets a JSON 404 envelope', async () => {
   assert.deepEqual(envelope(reply), { code: 100001, msg: 'route not found' })
 })
 
-test('a body beyond 8 MiB gets a JSON 400 envelope, not nginx 413 HTML', async () => {
+test('a body beyond 1 MiB gets a JSON 400 envelope, not nginx 413 HTML', async () => {
   const reply = await send(`${gateway}/usercenter/v1/user/register`, {
     headers: { 'content-type': 'application/json' },
-    body: Buffer.alloc(9 * 1024 * 1024, 0x20),
+    body: Buffer.alloc(2 * 1024 * 1024, 0x20),
   })
   assert.equal(reply.status, 400)
   assert.deepEqual(envelope(reply), { code: 100002, msg: 'request body too large' })
