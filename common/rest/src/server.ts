@@ -65,10 +65,16 @@ export function createRestServer(opts: RestOptions): RestApp {
     // One access line per request is written below, in go-zero's shape.
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: conf.MaxBytes,
+    // Errors raised before routing (a malformed percent-encoding in the URL) get the envelope too.
+    // The reply here is typed with unresolved route generics, hence the structural cast.
+    frameworkErrors: (err, _request, reply) => answer(reply as Replier, 400, fail(ErrCode.REQUEST_PARAM_ERROR, err.message)),
   }).withTypeProvider<TypeBoxTypeProvider>()
   const life: Lifecycle = { draining: false }
   lifecycles.set(app, life)
 
+  // Declared up front so every request object has the same shape.
+  app.decorateRequest('userId', 0)
+  app.decorateRequest('rawBody', undefined)
   installValidation(app)
   installJsonParser(app)
 
@@ -225,8 +231,17 @@ export function markDraining(app: RestApp): void {
   if (life) life.draining = true
 }
 
-function unavailable(reply: { code(status: number): { send(body: unknown): unknown } }, msg: string): unknown {
-  return reply.code(503).send(fail(ErrCode.SERVER_COMMON_ERROR, msg))
+interface Replier {
+  code(status: number): { send(body: unknown): unknown }
+}
+
+function answer(reply: Replier, status: number, body: unknown): unknown {
+  return reply.code(status).send(body)
+}
+
+/** The framework's own 503s, the only 5xx it produces. */
+function unavailable(reply: Replier, msg: string): unknown {
+  return answer(reply, 503, fail(ErrCode.SERVER_COMMON_ERROR, msg))
 }
 
 /** Writes go-zero's access line: `[HTTP] 200 - POST /path - 1.2.3.4 - UA`, with its duration. */

@@ -258,6 +258,22 @@ test('MaxConns caps concurrent requests with 503', async () => {
   assert.equal((await app.inject({ method: 'POST', url: '/capped', payload: {} })).statusCode, 200)
 })
 
+test('a malformed URL and a Content-Length mismatch are 400 / 100002 envelopes', async () => {
+  const { app } = testServer()
+  app.post('/travel/v1/homestay/:id', async () => ({}))
+  const badUrl = await app.inject({ method: 'POST', url: '/travel/v1/homestay/%E0%A4%A', payload: {} })
+  assert.equal(badUrl.statusCode, 400)
+  assert.equal(badUrl.json().code, 100002)
+  const badLength = await app.inject({
+    method: 'POST',
+    url: '/travel/v1/homestay/1',
+    headers: { ...json, 'content-length': '5' },
+    payload: '{}',
+  })
+  assert.equal(badLength.statusCode, 400)
+  assert.deepEqual(badLength.json(), { code: 100002, msg: 'request body does not match its Content-Length' })
+})
+
 test('an unknown route is a 404 JSON envelope', async () => {
   const { app } = testServer()
   const res = await app.inject({ method: 'POST', url: '/nope/v1/x?y=1', payload: {} })
