@@ -31,21 +31,26 @@ apps_up() {
   listing=$(apps_list "$env") || die "cannot read the apps' etc/*.yaml"
   [[ -z $listing ]] && return 0
   local group name grp dir probe host port
-  local -a specs
+  local -a specs stale=()
+  # Whatever must restart is stopped first, together, so the new processes start against a quiet system.
+  for name in $(app_pids); do
+    if running "$name" && { [[ -n $restart ]] || [[ $(app_env "$name") != "$env" ]]; }; then
+      stale+=("$name")
+    fi
+  done
+  if [[ ${#stale[@]} -gt 0 ]]; then
+    say "restarting ${stale[*]} with deploy/local/$env.env"
+    stop_pids 15 "${stale[@]}"
+  fi
   for group in tools rpc worker api; do
     specs=()
     while IFS=$'\t' read -r name grp dir probe host port _; do
       [[ $grp == "$group" ]] || continue
       if running "$name"; then
-        if [[ -z $restart ]] && [[ $(app_env "$name") == "$env" ]]; then
-          specs+=("$name,$(pid_of "$name"),$probe,$host,$port")
-          continue
-        fi
-        say "restarting $name with deploy/local/$env.env"
-        stop_pid "$name" 15
-      else
-        say "starting $name"
+        specs+=("$name,$(pid_of "$name"),$probe,$host,$port")
+        continue
       fi
+      say "starting $name"
       spawn "$name" "$dir" "$(env_file "$env")" node src/main.ts
       printf '%s\n' "$env" >"$RUN_DIR/$name.env"
       specs+=("$name,$(<"$(pid_file "$name")"),$probe,$host,$port")
@@ -92,11 +97,12 @@ app_pids() {
 
 apps_down() {
   local name
+  local -a names=()
   for name in $(app_pids); do
-    if running "$name"; then
-      say "stopping $name"
-    fi
-    stop_pid "$name" 15
+    names+=("$name")
     rm -f "$RUN_DIR/$name.env"
   done
+  [[ ${#names[@]} -eq 0 ]] && return 0
+  say "stopping ${names[*]}"
+  stop_pids 15 "${names[@]}"
 }

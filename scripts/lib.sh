@@ -90,24 +90,34 @@ spawn() {
   printf '%s\n' "$!" >"$(pid_file "$name")"
 }
 
-# stop_pid NAME [SECONDS] sends SIGTERM to the process group started by spawn, waits, then SIGKILLs it.
-stop_pid() {
-  local name=$1 grace=${2:-15} pid i
-  pid=$(pid_of "$name") || {
-    rm -f "$(pid_file "$name")"
-    return 0
-  }
-  kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true
-  for ((i = 0; i < grace * 10; i++)); do
-    kill -0 "$pid" 2>/dev/null || break
-    sleep 0.1
+# stop_pids SECONDS NAME... sends SIGTERM to the process groups started by spawn, all at once so their
+# graceful shutdowns overlap, waits up to SECONDS for them to exit, then SIGKILLs what is left.
+stop_pids() {
+  local grace=$1 name pid i
+  shift
+  local -A pids=()
+  for name in "$@"; do
+    if pid=$(pid_of "$name"); then
+      pids[$name]=$pid
+      kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true
+    fi
   done
-  if kill -0 "$pid" 2>/dev/null; then
+  for ((i = 0; i < grace * 10 && ${#pids[@]} > 0; i++)); do
+    for name in "${!pids[@]}"; do
+      kill -0 "${pids[$name]}" 2>/dev/null || unset "pids[$name]"
+    done
+    [[ ${#pids[@]} -gt 0 ]] && sleep 0.1
+  done
+  for name in "${!pids[@]}"; do
     warn "$name did not stop within ${grace}s, killing it"
-    kill -KILL -- "-$pid" 2>/dev/null || kill -KILL "$pid" 2>/dev/null || true
-  fi
-  rm -f "$(pid_file "$name")"
+    kill -KILL -- "-${pids[$name]}" 2>/dev/null || kill -KILL "${pids[$name]}" 2>/dev/null || true
+  done
+  for name in "$@"; do
+    rm -f "$(pid_file "$name")"
+  done
 }
+
+stop_pid() { stop_pids "${2:-15}" "$1"; }
 
 # fail_with_log NAME MESSAGE prints the end of a process's log and exits.
 fail_with_log() {
