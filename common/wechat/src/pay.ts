@@ -22,7 +22,10 @@ import {
 } from './crypto.ts'
 import { WechatDecryptError, WechatError, WechatHttpError, WechatPayError } from './errors.ts'
 
-/** The keys WeChat signs with, as the merchant trusts them. Either or both may be given. */
+/**
+ * The keys WeChat signs with, as the merchant trusts them. Either or both may be given; with
+ * neither, call `downloadCertificates()` first (certificate mode), as every signed answer fails until then.
+ */
 export interface PlatformKeysConf {
   /** PEM platform certificates (certificate mode); each is trusted under its own serial. */
   certificates?: string[]
@@ -239,8 +242,6 @@ export class WechatPayClient {
     this.verifier = new PlatformVerifier({ now: this.#now })
     for (const pem of conf.platform.certificates ?? []) this.verifier.addCertificate(pem)
     if (conf.platform.publicKey) this.verifier.addKey(conf.platform.publicKey.id, conf.platform.publicKey.pem)
-    if (this.verifier.serials().length === 0)
-      throw new WechatError('WechatPayClient needs a platform certificate or a WeChat Pay public key')
   }
 
   async #send(method: 'GET' | 'POST', pathWithQuery: string, body?: unknown): Promise<RawResponse> {

@@ -54,6 +54,11 @@ test('jsapiPrepay signed with the merchant key returns a prepay_id whose respons
     assert.equal(certSandbox.keys.platformCert.serialNo, sb.keys.platformCert.serialNo, 'a second sandbox reuses the key files')
     const certLogin = await sandboxLogin(certSandbox, `payer-${randomUUID()}`)
     assert.match(await payClient(certSandbox, { mode: 'certificate' }).jsapiPrepay(prepay({ openid: certLogin.openid })), /^wx/)
+    // A client configured with no WeChat key bootstraps from /v3/certificates, as looklook's auto-download does.
+    const bootstrapping = payClient(certSandbox, { extra: { platform: {} } })
+    await assert.rejects(bootstrapping.jsapiPrepay(prepay({ openid: certLogin.openid })), WechatSignatureError)
+    await bootstrapping.downloadCertificates()
+    assert.match(await bootstrapping.jsapiPrepay(prepay({ openid: certLogin.openid })), /^wx/)
   } finally {
     await certSandbox.close()
   }
