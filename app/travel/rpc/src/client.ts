@@ -9,3 +9,5 @@ export type TravelClient = RpcClient<TravelService>
 export function createTravelClient(conf: TRpcClientConf, logger: Logger): TravelClient {
   return createRpcClient<TravelService>(travelProto, travelServiceName, conf, logger)
 }
+
+export { HOMESTAY_NOT_FOUND } from './errors.ts'

@@ -1,0 +1,63 @@
+import { mapReduce } from '@looklook/core'
+import type { RequestCtx } from '@looklook/rest'
+import { HomestayActivityType, HomestayRowState } from '@looklook/travel-model'
+import { HOMESTAY_NOT_FOUND } from '@looklook/travel-rpc/client'
+import { CodeError } from '@looklook/xerr'
+import type { ServiceContext } from '../svc-context.ts'
+import type { HomestayListResp, HomestayView } from '../types.ts'
+import { toHomestayView } from './convert.ts'
+
+const GUESS_LIST_SIZE = 5
+
+/**
+ * The preferred-homestay activity, one page at a time: the activity table gives the ids, then the
+ * rows are read concurrently through the model cache (the Go original's mr.MapReduce over FindOne),
+ * so a hot list page costs one small index query plus Redis reads.
+ */
+export async function homestayList(
+  svc: ServiceContext,
+  ctx: RequestCtx,
+  req: { page: number; pageSize: number },
+): Promise<HomestayListResp> {
+  const ids = await svc.homestayActivityModel.findHomestayIdsPage(HomestayActivityType.preferredHomestay, req.page, req.pageSize)
+  const list = await mapReduce(
+    ids,
+    async (id) => {
+      const h = await svc.homestayModel.findOne(id)
+      // Taken off sale (or deleted) between the two reads: leave it out rather than list an unbookable row.
+      if (!h || h.rowState !== HomestayRowState.onSale) {
+        ctx.logger.info({ homestayId: id }, 'preferred homestay no longer on sale')
+        return undefined
+      }
+      return toHomestayView(h)
+    },
+    (views: HomestayView[]) => views,
+  )
+  return { list }
+}
+
+/** On-sale homestays of one business, id desc, keyset paged. */
+export async function businessList(
+  svc: ServiceContext,
+  req: { lastId: number; pageSize: number; homestayBusinessId: number },
+): Promise<HomestayListResp> {
+  const rows = await svc.homestayModel.findOnSalePageByBusiness(req.homestayBusinessId, req.lastId, req.pageSize)
+  return { list: rows.map(toHomestayView) }
+}
+
+/** "Guess you like": the newest on-sale homestays, as the Go original picks them. */
+export async function guessList(svc: ServiceContext): Promise<HomestayListResp> {
+  const rows = await svc.homestayModel.findNewestOnSale(GUESS_LIST_SIZE)
+  return { list: rows.map(toHomestayView) }
+}
+
+/**
+ * One homestay through travel-rpc. An off-sale homestay is still shown, with rowState 0: guests
+ * follow links to it from old orders and shares, and the client greys out booking (order-rpc
+ * refuses to book it anyway). A homestay that does not exist is a clear business error.
+ */
+export async function homestayDetail(svc: ServiceContext, req: { id: number }): Promise<{ homestay: HomestayView }> {
+  const { homestay } = await svc.travelRpc.homestayDetail({ id: req.id })
+  if (!homestay) throw CodeError.common(HOMESTAY_NOT_FOUND)
+  return { homestay: toHomestayView(homestay) }
+}

@@ -1,0 +1,12 @@
+import { fileURLToPath } from 'node:url'
+import { DBConf, extend, loadConfig, RedisConf, RpcServerConf, type Static } from '@looklook/conf'
+
+export const TravelRpcConf = extend(RpcServerConf, {
+  DB: DBConf,
+  Cache: RedisConf,
+})
+export type TravelRpcConf = Static<typeof TravelRpcConf>
+
+export function loadTravelRpcConf(file = fileURLToPath(new URL('../etc/travel-rpc.yaml', import.meta.url))): TravelRpcConf {
+  return loadConfig(TravelRpcConf, file)
+}

@@ -1,0 +1,32 @@
+import { CodeError } from '@looklook/xerr'
+import type { HomestayDetailReq, HomestayDetailResp } from '../../gen/travel.ts'
+import { errHomestayNotFound } from '../errors.ts'
+import type { ServiceContext } from '../svc-context.ts'
+
+/**
+ * One homestay by id, read through the model cache, prices in fen. An off-sale homestay is returned
+ * as it is (rowState 0): whether it may be booked or shown is the caller's rule (order-rpc refuses it).
+ */
+export async function homestayDetail(svc: ServiceContext, req: HomestayDetailReq): Promise<HomestayDetailResp> {
+  if (!Number.isSafeInteger(req.id) || req.id < 1) throw CodeError.param('homestay id must be a positive integer')
+  const h = await svc.homestayModel.findOne(req.id)
+  if (!h) throw errHomestayNotFound()
+  return {
+    homestay: {
+      id: h.id,
+      title: h.title,
+      subTitle: h.subTitle,
+      banner: h.banner,
+      info: h.info,
+      peopleNum: h.peopleNum,
+      homestayBusinessId: h.homestayBusinessId,
+      userId: h.userId,
+      rowState: h.rowState,
+      rowType: h.rowType,
+      foodInfo: h.foodInfo,
+      foodPrice: h.foodPrice,
+      homestayPrice: h.homestayPrice,
+      marketHomestayPrice: h.marketHomestayPrice,
+    },
+  }
+}
