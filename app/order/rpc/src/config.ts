@@ -1,0 +1,27 @@
+import { fileURLToPath } from 'node:url'
+import { ConfigError, DBConf, extend, loadConfig, RedisConf, RpcClientConf, RpcServerConf, type Static, Type } from '@looklook/conf'
+
+export const OrderRpcConf = extend(RpcServerConf, {
+  DB: DBConf,
+  Cache: RedisConf,
+  /** IANA zone of the business calendar (stay dates, "today", order numbers). */
+  TimeZone: Type.String({ minLength: 1, default: 'Asia/Shanghai' }),
+  TravelRpc: RpcClientConf,
+  MqueueRpc: RpcClientConf,
+})
+export type OrderRpcConf = Static<typeof OrderRpcConf>
+
+/** Throws a ConfigError when `zone` is not an IANA time zone this Node.js knows. */
+export function checkTimeZone(zone: string, source = 'config'): void {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone })
+  } catch {
+    throw new ConfigError(`${source}: /TimeZone: unknown time zone ${JSON.stringify(zone)}`)
+  }
+}
+
+export function loadOrderRpcConf(file = fileURLToPath(new URL('../etc/order-rpc.yaml', import.meta.url))): OrderRpcConf {
+  const conf = loadConfig(OrderRpcConf, file)
+  checkTimeZone(conf.TimeZone, file)
+  return conf
+}

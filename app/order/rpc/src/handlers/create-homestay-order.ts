@@ -1,0 +1,110 @@
+import { isDuplicateKeyError } from '@looklook/model'
+import { NeedFood, TradeState } from '@looklook/order-model'
+import { CodeError } from '@looklook/xerr'
+import type { RpcContext } from '@looklook/zrpc'
+import type { CreateHomestayOrderReq, CreateHomestayOrderResp } from '../../gen/order.ts'
+import { errHomestayNotFound, errHomestayOffSale } from '../errors.ts'
+import { dayOf, dayToDate } from '../logic/dates.ts'
+import { priceOrder } from '../logic/pricing.ts'
+import { newOrderSn, newTradeCode } from '../logic/sn.ts'
+import type { ServiceContext } from '../svc-context.ts'
+
+/** Longest stay one order books. */
+export const MAX_LIVE_DAYS = 365
+/** How far ahead (in days from today) a stay may start. */
+export const MAX_DAYS_AHEAD = 365
+/** `homestay_order.remark varchar(64)`. */
+export const MAX_REMARK_CHARS = 64
+/** `homestay.row_state` of a homestay that can be booked. */
+const ON_SALE = 1
+/** A clash of the random part of the sn is rare; a few fresh numbers always resolve it. */
+const SN_ATTEMPTS = 3
+
+function positiveInt(value: number, name: string): void {
+  if (!Number.isSafeInteger(value) || value < 1) throw CodeError.param(`${name} must be a positive integer`)
+}
+
+/**
+ * Books a homestay (SPEC §6): checks the stay and the homestay, prices it from travel-rpc's
+ * current prices, stores a snapshot of the homestay in the order and schedules the close job.
+ *
+ * Scheduling is best effort, as in the Go original: the order is already committed, and failing
+ * the call would leave the guest with an order they were told does not exist. A lost close job is
+ * caught by mqueue-scheduler's sweep, which cancels wait-pay orders older than the close delay, so
+ * a failure here is logged and the order kept.
+ */
+export async function createHomestayOrder(
+  svc: ServiceContext,
+  req: CreateHomestayOrderReq,
+  ctx: RpcContext,
+): Promise<CreateHomestayOrderResp> {
+  const zone = svc.config.TimeZone
+  positiveInt(req.userId, 'userId')
+  positiveInt(req.homestayId, 'homestayId')
+  positiveInt(req.liveStartTime, 'liveStartTime')
+  positiveInt(req.liveEndTime, 'liveEndTime')
+  positiveInt(req.livePeopleNum, 'livePeopleNum')
+  if ([...req.remark].length > MAX_REMARK_CHARS) throw CodeError.param(`remark must be at most ${MAX_REMARK_CHARS} characters`)
+
+  // Nights are counted between calendar days, so a 15:00 check-in and an 11:00 check-out the
+  // next day are one night (the Go original's (end-start)/86400 made that stay free).
+  const startDay = dayOf(req.liveStartTime, zone)
+  const endDay = dayOf(req.liveEndTime, zone)
+  const liveDays = endDay - startDay
+  const today = dayOf(Math.floor(Date.now() / 1000), zone)
+  if (liveDays < 1) throw CodeError.param('the stay must be at least one night: the end date must be after the start date')
+  if (liveDays > MAX_LIVE_DAYS) throw CodeError.param(`a stay can be at most ${MAX_LIVE_DAYS} nights`)
+  if (startDay < today) throw CodeError.param('the start date cannot be in the past')
+  if (startDay > today + MAX_DAYS_AHEAD) throw CodeError.param(`the start date can be at most ${MAX_DAYS_AHEAD} days ahead`)
+
+  const { homestay } = await svc.travelRpc.homestayDetail({ id: req.homestayId })
+  if (!homestay || homestay.id === 0) throw errHomestayNotFound()
+  if (homestay.rowState !== ON_SALE) throw errHomestayOffSale()
+  if (req.livePeopleNum > homestay.peopleNum) {
+    throw CodeError.param(`livePeopleNum must be between 1 and ${homestay.peopleNum} for this homestay`)
+  }
+
+  const price = priceOrder(homestay, liveDays, req.livePeopleNum, req.isFood)
+  const order = {
+    userId: req.userId,
+    homestayId: homestay.id,
+    title: homestay.title,
+    subTitle: homestay.subTitle,
+    cover: homestay.banner.split(',')[0]?.trim() ?? '',
+    info: homestay.info,
+    peopleNum: homestay.peopleNum,
+    rowType: homestay.rowType,
+    needFood: req.isFood ? NeedFood.yes : NeedFood.no,
+    foodInfo: homestay.foodInfo,
+    foodPrice: homestay.foodPrice,
+    homestayPrice: homestay.homestayPrice,
+    marketHomestayPrice: homestay.marketHomestayPrice,
+    homestayBusinessId: homestay.homestayBusinessId,
+    homestayUserId: homestay.userId,
+    liveStartDate: dayToDate(startDay),
+    liveEndDate: dayToDate(endDay),
+    livePeopleNum: req.livePeopleNum,
+    tradeState: TradeState.waitPay,
+    tradeCode: newTradeCode(),
+    remark: req.remark,
+    ...price,
+  }
+
+  let sn = ''
+  for (let attempt = 1; !sn; attempt++) {
+    const candidate = newOrderSn(zone)
+    try {
+      await svc.homestayOrderModel.insert({ ...order, sn: candidate })
+      sn = candidate
+    } catch (err) {
+      if (!isDuplicateKeyError(err) || attempt >= SN_ATTEMPTS) throw err
+    }
+  }
+
+  try {
+    await svc.mqueueRpc.aqDeferHomestayOrderClose({ sn })
+  } catch (err) {
+    ctx.logger.error({ err, sn }, 'scheduling the order close job failed; the scheduler sweep will cancel the order if it stays unpaid')
+  }
+  return { sn }
+}

@@ -1,0 +1,40 @@
+import { CodeError, ErrCode } from '@looklook/xerr'
+import type { UpdateHomestayOrderTradeStateReq, UpdateHomestayOrderTradeStateResp } from '../../gen/order.ts'
+import { errOrderNotFound, errTransition } from '../errors.ts'
+import { toUpdateResp } from '../logic/to-pb.ts'
+import { canTransition, isTradeState } from '../logic/trade-state.ts'
+import type { ServiceContext } from '../svc-context.ts'
+
+/** Version conflicts are re-evaluated against the fresh row this many times before giving up. */
+const MAX_ATTEMPTS = 5
+
+/**
+ * Moves an order along the state machine of SPEC §6 under the version lock. Setting the state the
+ * order already has is a no-op that returns the order (a repeated payment notification is not an
+ * error). When another writer wins the race, the fresh row is checked again: the loser of
+ * "pay" against "cancel" gets a transition error, a duplicate of the winner's change gets the no-op.
+ */
+export async function updateHomestayOrderTradeState(
+  svc: ServiceContext,
+  req: UpdateHomestayOrderTradeStateReq,
+): Promise<UpdateHomestayOrderTradeStateResp> {
+  if (!req.sn) throw CodeError.param('sn is required')
+  if (!isTradeState(req.tradeState)) throw CodeError.param(`unknown trade state ${req.tradeState}`)
+  const zone = svc.config.TimeZone
+
+  for (let attempt = 1; ; attempt++) {
+    const order = await svc.homestayOrderModel.findOneBySnFromDb(req.sn)
+    if (!order) throw errOrderNotFound()
+    if (order.tradeState === req.tradeState) return toUpdateResp(order, zone)
+    if (!canTransition(order.tradeState, req.tradeState)) throw errTransition(order.tradeState, req.tradeState)
+
+    order.tradeState = req.tradeState
+    try {
+      await svc.homestayOrderModel.updateWithVersion(order)
+      return toUpdateResp(order, zone)
+    } catch (err) {
+      const conflict = err instanceof CodeError && err.code === ErrCode.DB_UPDATE_AFFECTED_ZERO_ERROR
+      if (!conflict || attempt >= MAX_ATTEMPTS) throw err
+    }
+  }
+}

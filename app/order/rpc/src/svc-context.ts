@@ -1,0 +1,35 @@
+import type { Logger } from '@looklook/logx'
+import { Cache, createPool, createRedis, SqlConn } from '@looklook/model'
+import { createMqueueClient, type MqueueClient } from '@looklook/mqueue-rpc/client'
+import { HomestayOrderModel } from '@looklook/order-model'
+import { createTravelClient, type TravelClient } from '@looklook/travel-rpc/client'
+import type { OrderRpcConf } from './config.ts'
+
+export interface ServiceContext {
+  config: OrderRpcConf
+  logger: Logger
+  homestayOrderModel: HomestayOrderModel
+  travelRpc: TravelClient
+  mqueueRpc: MqueueClient
+  close(): Promise<void>
+}
+
+export function createServiceContext(config: OrderRpcConf, logger: Logger): ServiceContext {
+  const db = new SqlConn(createPool(config.DB))
+  const cache = new Cache(createRedis(config.Cache, { log: logger }), { log: logger })
+  const travelRpc = createTravelClient(config.TravelRpc, logger)
+  const mqueueRpc = createMqueueClient(config.MqueueRpc, logger)
+  return {
+    config,
+    logger,
+    homestayOrderModel: new HomestayOrderModel(db, cache),
+    travelRpc,
+    mqueueRpc,
+    async close() {
+      travelRpc.close()
+      mqueueRpc.close()
+      await db.close()
+      cache.redis.disconnect()
+    },
+  }
+}
