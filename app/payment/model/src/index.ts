@@ -1,0 +1,2 @@
+export * from './third-payment.ts'
+export * from './third-payment-outbox.ts'
