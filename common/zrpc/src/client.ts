@@ -3,9 +3,9 @@ import type { TRpcClientConf } from '@looklook/conf'
 import { GoogleBreaker, type GoogleBreakerOptions } from '@looklook/core'
 import { formatDuration, type Logger } from '@looklook/logx'
 import { rpcClientCodeTotal, rpcClientDuration } from '@looklook/metrics'
-import { CodeError } from '@looklook/xerr'
+import { CodeError, ErrCode } from '@looklook/xerr'
 import { context, propagation, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api'
-import { fromServiceError, isBreakerFailure, unavailable } from './errors.ts'
+import { BUSINESS_ERROR_STATUS, fromServiceError, isBreakerFailure, unavailable } from './errors.ts'
 import { inboundDeadline, metadataSetter } from './propagation.ts'
 import { serviceDefinition } from './proto.ts'
 import type { RpcCallOptions, RpcClient, RpcServiceShape } from './types.ts'
@@ -161,7 +161,7 @@ export function createRpcClient<S extends RpcServiceShape<S>>(
         const promise = breaker.allow()
         if (!promise) {
           code = status.UNAVAILABLE
-          throw new CodeError(100001, undefined, { cause: unavailable('circuit breaker is open') })
+          throw new CodeError(ErrCode.SERVER_COMMON_ERROR, undefined, { cause: unavailable('circuit breaker is open') })
         }
         try {
           const resp = await context.with(ctx, () => call(m, req, callOpts, metadata))
@@ -178,7 +178,7 @@ export function createRpcClient<S extends RpcServiceShape<S>>(
         const mapped = err as CodeError
         span.setStatus({ code: SpanStatusCode.ERROR, message: mapped.message })
         // Business errors are the caller's to handle; only failures of the call itself are logged here.
-        if (code !== status.FAILED_PRECONDITION)
+        if (code !== BUSINESS_ERROR_STATUS)
           log.error({ method: m.path, err: mapped, duration: formatDuration(performance.now() - start) }, `fail - ${m.path}`)
         throw err
       } finally {
