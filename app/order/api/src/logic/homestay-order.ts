@@ -1,0 +1,122 @@
+import { TradeState } from '@looklook/order-model'
+import type { HomestayOrder } from '@looklook/order-rpc/gen'
+import type { RequestCtx } from '@looklook/rest'
+import { CodeError, ErrCode } from '@looklook/xerr'
+import type { ServiceContext } from '../svc-context.ts'
+import type { CreateHomestayOrderReq, UserHomestayOrderDetailResp, UserHomestayOrderListReq, UserHomestayOrderListView } from '../types.ts'
+
+/** Fen (integer cents) to yuan with 2 decimals, truncated: 29900 → 299, 2999 → 29.99. */
+export function fenToYuan(fen: number): number {
+  return Math.trunc(fen) / 100
+}
+
+/**
+ * The check-in code is what the guest shows the host, so it is shown only while it means
+ * something: once paid (wait-use) and after the stay (used). The Go original returned it in every
+ * state, which handed a usable-looking code to unpaid and cancelled orders.
+ */
+export function visibleTradeCode(order: Pick<HomestayOrder, 'tradeState' | 'tradeCode'>): string {
+  return order.tradeState === TradeState.waitUse || order.tradeState === TradeState.used ? order.tradeCode : ''
+}
+
+/** The gateway only forwards these routes with a verified token; a request without one never reaches the rpc. */
+function callerId(ctx: RequestCtx): number {
+  if (ctx.userId < 1) throw new CodeError(ErrCode.TOKEN_EXPIRE_ERROR)
+  return ctx.userId
+}
+
+/** The same answer for an order that does not exist and for someone else's, so order numbers leak nothing. */
+const errOrderNotFound = () => CodeError.common('order does not exist')
+
+export async function createHomestayOrder(svc: ServiceContext, ctx: RequestCtx, req: CreateHomestayOrderReq): Promise<{ orderSn: string }> {
+  const { sn } = await svc.orderRpc.createHomestayOrder({
+    homestayId: req.homestayId,
+    isFood: req.isFood,
+    liveStartTime: req.liveStartTime,
+    liveEndTime: req.liveEndTime,
+    userId: callerId(ctx),
+    livePeopleNum: req.livePeopleNum,
+    remark: req.remark,
+  })
+  return { orderSn: sn }
+}
+
+export async function userHomestayOrderList(
+  svc: ServiceContext,
+  ctx: RequestCtx,
+  req: UserHomestayOrderListReq,
+): Promise<{ list: UserHomestayOrderListView[] }> {
+  const { list } = await svc.orderRpc.userHomestayOrderList({
+    userId: callerId(ctx),
+    traderState: req.tradeState,
+    lastId: req.lastId,
+    pageSize: req.pageSize,
+  })
+  return {
+    list: list.map((o) => ({
+      sn: o.sn,
+      title: o.title,
+      subTitle: o.subTitle,
+      homestayId: o.homestayId,
+      cover: o.cover,
+      orderTotalPrice: fenToYuan(o.orderTotalPrice),
+      createTime: o.createTime,
+      tradeState: o.tradeState,
+      liveStartDate: o.liveStartDate,
+      liveEndDate: o.liveEndDate,
+      tradeCode: visibleTradeCode(o),
+    })),
+  }
+}
+
+/**
+ * Payment time and mode of a paid order from payment-rpc. They decorate the order rather than
+ * define it, so when payment-rpc fails the order is still shown, without them, and the failure
+ * is logged as a warning (the Go original logged and went on too).
+ */
+async function paymentOf(svc: ServiceContext, ctx: RequestCtx, order: HomestayOrder): Promise<{ payTime: number; payType: string }> {
+  const none = { payTime: 0, payType: '' }
+  // No payment can have succeeded for an order that was never paid.
+  if (order.tradeState === TradeState.waitPay || order.tradeState === TradeState.cancelled) return none
+  try {
+    const { paymentDetail } = await svc.paymentRpc.GetPaymentSuccessRefundByOrderSn({ orderSn: order.sn })
+    return paymentDetail ? { payTime: paymentDetail.payTime, payType: paymentDetail.payMode } : none
+  } catch (err) {
+    ctx.logger.warn({ err, sn: order.sn }, 'payment-rpc failed; order detail served without payment time and type')
+    return none
+  }
+}
+
+export async function userHomestayOrderDetail(svc: ServiceContext, ctx: RequestCtx, sn: string): Promise<UserHomestayOrderDetailResp> {
+  const userId = callerId(ctx)
+  const { homestayOrder: o } = await svc.orderRpc.homestayOrderDetail({ sn })
+  if (!o || o.userId !== userId) throw errOrderNotFound()
+  const payment = await paymentOf(svc, ctx, o)
+  return {
+    sn: o.sn,
+    userId: o.userId,
+    homestayId: o.homestayId,
+    title: o.title,
+    subTitle: o.subTitle,
+    cover: o.cover,
+    info: o.info,
+    foodInfo: o.foodInfo,
+    foodPrice: fenToYuan(o.foodPrice),
+    homestayPrice: fenToYuan(o.homestayPrice),
+    marketHomestayPrice: fenToYuan(o.marketHomestayPrice),
+    homestayBusinessId: o.homestayBusinessId,
+    homestayUserId: o.homestayUserId,
+    orderTotalPrice: fenToYuan(o.orderTotalPrice),
+    createTime: o.createTime,
+    tradeState: o.tradeState,
+    liveStartDate: o.liveStartDate,
+    liveEndDate: o.liveEndDate,
+    tradeCode: visibleTradeCode(o),
+    foodTotalPrice: fenToYuan(o.foodTotalPrice),
+    homestayTotalPrice: fenToYuan(o.homestayTotalPrice),
+    remark: o.remark,
+    livePeopleNum: o.livePeopleNum,
+    needFood: o.needFood,
+    ...payment,
+  }
+}
