@@ -12,14 +12,14 @@ const GOOD_BOSS_LIMIT = 10
 
 export const HOMESTAY_BUSINESS_NOT_FOUND = 'homestay business does not exist'
 
-function toBossView(business: HomestayBusiness, user: User, rank: number): BossView {
+function toBossView(business: HomestayBusiness, user: User | undefined, rank: number): BossView {
   return {
     id: business.id,
     userId: business.userId,
-    nickname: user.nickname,
-    avatar: user.avatar,
+    nickname: user?.nickname ?? '',
+    avatar: user?.avatar ?? '',
     // The shop's own boss introduction, else the boss's profile text.
-    info: business.bossInfo || user.info,
+    info: business.bossInfo || (user?.info ?? ''),
     rank,
   }
 }
@@ -69,14 +69,16 @@ export async function homestayBusinessList(
   }
 }
 
-/** The boss of one shop (by shop id), with the boss's profile from usercenter-rpc and good-boss rank. */
-export async function homestayBusinessDetail(svc: ServiceContext, req: { id: number }): Promise<{ boss: BossView }> {
+/**
+ * The boss of one shop (by shop id) with the good-boss rank. The profile from usercenter-rpc only
+ * adds nickname and avatar: when it is unavailable the shop's boss is still shown without them.
+ */
+export async function homestayBusinessDetail(svc: ServiceContext, ctx: RequestCtx, req: { id: number }): Promise<{ boss: BossView }> {
   const business = await svc.homestayBusinessModel.findOne(req.id)
   if (!business) throw CodeError.common(HOMESTAY_BUSINESS_NOT_FOUND)
-  const [{ user }, goodBossIds] = await finish(
-    () => svc.usercenterRpc.getUserInfo({ id: business.userId }),
+  const [user, goodBossIds] = await finish(
+    () => profileOrUndefined(svc, ctx, business.userId),
     () => svc.homestayActivityModel.findLiveDataIds(HomestayActivityType.goodBusiness, GOOD_BOSS_LIMIT),
   )
-  if (!user) throw CodeError.common(HOMESTAY_BUSINESS_NOT_FOUND)
   return { boss: toBossView(business, user, goodBossIds.indexOf(business.userId) + 1) }
 }

@@ -27,6 +27,6 @@ export function homestayBusinessRoutes(app: RestApp, svc: ServiceContext): void 
   app.post(
     '/travel/v1/homestayBussiness/homestayBussinessDetail',
     { schema: { body: Type.Object({ id: Id }), response: { 200: Type.Object({ boss: BossView }) } } },
-    (request) => homestayBusinessDetail(svc, request.body),
+    (request) => homestayBusinessDetail(svc, ctxOf(request), request.body),
   )
 }
