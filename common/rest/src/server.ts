@@ -16,6 +16,7 @@ import addFormats from 'ajv-formats'
 import { type FastifyInstance, type FastifyRequest, type FastifySchema, fastify, LogController, type RawServerDefault } from 'fastify'
 import { userIdFrom } from './context.ts'
 import { causeChain, mapError, RequestTimeoutError, UnavailableMsg } from './errors.ts'
+import { installOpenApi, OPENAPI_PATH } from './openapi.ts'
 
 /** The app every api builds its routes on: Fastify with TypeBox types. */
 export type RestApp = FastifyInstance<RawServerDefault, IncomingMessage, ServerResponse, Logger, TypeBoxTypeProvider>
@@ -77,6 +78,7 @@ export function createRestServer(opts: RestOptions): RestApp {
   app.decorateRequest('rawBody', undefined)
   installValidation(app)
   installJsonParser(app)
+  installOpenApi(app, { title: conf.Name, hidden: [HEALTH_PATH, OPENAPI_PATH] })
 
   const shedder =
     conf.CpuThreshold > 0
@@ -216,6 +218,9 @@ export function createRestServer(opts: RestOptions): RestApp {
     const ready = !life.draining && (opts.ready?.() ?? true)
     return reply.code(ready ? 200 : 503).send({ status: ready ? 'ok' : 'draining' })
   })
+
+  // Generated on the first request (after ready, when every route is known) and cached by the plugin.
+  app.get(OPENAPI_PATH, { config: { raw: true } }, async () => app.swagger())
 
   return app
 }
