@@ -7,6 +7,10 @@ APP_READY_SECONDS=40
 
 env_file() { printf '%s/deploy/local/%s.env\n' "$ROOT" "$1"; }
 
+# env_stamp ENV names an environment and the exact content of its file, so an app started before the file
+# changed (e.g. OTEL_ENDPOINT added) counts as started with another environment and is restarted.
+env_stamp() { printf '%s %s\n' "$1" "$(sha256sum <"$(env_file "$1")" | cut -c1-12)"; }
+
 # apps_list ENV prints the discovered processes (see scripts/apps.ts) as that environment resolves them.
 apps_list() {
   local envfile
@@ -21,20 +25,21 @@ apps_list() {
   )
 }
 
-# app_env NAME prints the environment a running app was started with.
+# app_env NAME prints the env_stamp a running app was started with.
 app_env() { cat "$RUN_DIR/$1.env" 2>/dev/null || true; }
 
 # apps_up ENV [restart]: starts every app not yet running; one running with another environment, or
 # every one when `restart` is given, is restarted.
 apps_up() {
-  local env=$1 restart=${2:-} listing
+  local env=$1 restart=${2:-} listing stamp
   listing=$(apps_list "$env") || die "cannot read the apps' etc/*.yaml"
   [[ -z $listing ]] && return 0
+  stamp=$(env_stamp "$env")
   local group name grp dir probe host port
   local -a specs stale=()
   # Whatever must restart is stopped first, together, so the new processes start against a quiet system.
   for name in $(app_pids); do
-    if running "$name" && { [[ -n $restart ]] || [[ $(app_env "$name") != "$env" ]]; }; then
+    if running "$name" && { [[ -n $restart ]] || [[ $(app_env "$name") != "$stamp" ]]; }; then
       stale+=("$name")
     fi
   done
@@ -52,7 +57,7 @@ apps_up() {
       fi
       say "starting $name"
       spawn "$name" "$dir" "$(env_file "$env")" node src/main.ts
-      printf '%s\n' "$env" >"$RUN_DIR/$name.env"
+      printf '%s\n' "$stamp" >"$RUN_DIR/$name.env"
       specs+=("$name,$(<"$(pid_file "$name")"),$probe,$host,$port")
     done <<<"$listing"
     [[ ${#specs[@]} -eq 0 ]] && continue
@@ -90,7 +95,7 @@ app_pids() {
   shopt -s nullglob
   for f in "$RUN_DIR"/*.pid; do
     name=$(basename "$f" .pid)
-    case $name in mysql | redis | kafka | nginx | mariadbd) ;; *) printf '%s\n' "$name" ;; esac
+    case $name in mysql | redis | kafka | jaeger | nginx | prometheus | mariadbd) ;; *) printf '%s\n' "$name" ;; esac
   done
   shopt -u nullglob
 }

@@ -3,7 +3,7 @@
 // deploy/local env file already in the environment, so ${ENV} references resolve as the process sees them.
 //
 //   node scripts/apps.ts list            one tab-separated line per process, in start order:
-//                                        name  group  dir  probe  host  port  servicePort
+//                                        name  group  dir  probe  host  port  servicePort  metricsPath
 //   node scripts/apps.ts wait SECS SPEC… waits until every SPEC (name,pid,probe,host,port) is ready;
 //                                        prints `name<TAB>reason` for each one that died or timed out
 import { existsSync, readdirSync } from 'node:fs'
@@ -31,6 +31,8 @@ interface App {
   port: number
   /** The port clients use (Port or ListenOn), or the metrics port for workers that serve nothing else. */
   servicePort: number
+  /** Prometheus.Path, what scripts/prometheus.sh scrapes; `-` for a process without a Prometheus port. */
+  metricsPath: string
 }
 
 function subdirs(dir: string): string[] {
@@ -83,9 +85,12 @@ async function describe(dir: string, group: Group): Promise<App | undefined> {
   const serviceHost = conf.Port !== undefined ? hostOf(`${String(conf.Host ?? '')}:0`) : hostOf(conf.ListenOn)
   if (metricsPort !== undefined) {
     const host = hostOf(`${String(prometheus.Host ?? '')}:0`)
-    return { name, group, dir, probe: 'http', host, port: metricsPort, servicePort: servicePort ?? metricsPort }
+    const metricsPath = typeof prometheus.Path === 'string' && prometheus.Path.startsWith('/') ? prometheus.Path : '/metrics'
+    return { name, group, dir, probe: 'http', host, port: metricsPort, servicePort: servicePort ?? metricsPort, metricsPath }
   }
-  if (servicePort !== undefined) return { name, group, dir, probe: 'tcp', host: serviceHost, port: servicePort, servicePort }
+  if (servicePort !== undefined) {
+    return { name, group, dir, probe: 'tcp', host: serviceHost, port: servicePort, servicePort, metricsPath: '-' }
+  }
   throw new Error(`${relative(root, path)}: no Prometheus.Port, Port or ListenOn to tell when ${name} is ready`)
 }
 
@@ -96,7 +101,9 @@ async function list(): Promise<void> {
     if (app) apps.push(app)
   }
   apps.sort((a, b) => groups.indexOf(a.group) - groups.indexOf(b.group) || a.name.localeCompare(b.name))
-  for (const a of apps) console.log([a.name, a.group, a.dir, a.probe, a.host, a.port, a.servicePort].join('\t'))
+  for (const a of apps) {
+    console.log([a.name, a.group, a.dir, a.probe, a.host, a.port, a.servicePort, a.metricsPath].join('\t'))
+  }
 }
 
 function alive(pid: number): boolean {

@@ -68,6 +68,11 @@ running() { pid_of "$1" >/dev/null; }
 
 port_open() { (: <"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
+# http_ok URL succeeds when a GET answers 200 within 2 s.
+http_ok() {
+  node -e "fetch(process.argv[1], { signal: AbortSignal.timeout(2000) }).then((r) => process.exit(r.status === 200 ? 0 : 1), () => process.exit(1))" "$1"
+}
+
 # spawn NAME DIR ENVFILE CMD... starts a long-running process in its own session (so it outlives the
 # caller's process group and can be stopped as a group), appends its output to data/logs/NAME.log and
 # records its pid. Without job control a background subshell is not a group leader, so setsid execs in

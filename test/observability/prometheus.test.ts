@@ -1,0 +1,85 @@
+// The Prometheus that ./looklook up runs on :9090: one job per discovered process, every target up, and
+// go-zero's metric names arriving with their labels.
+import assert from 'node:assert/strict'
+import { test } from 'node:test'
+import { post } from '@looklook/testkit'
+import { discoveredProcesses, getJson, PROMETHEUS, pollUntil } from './support.ts'
+
+interface Target {
+  labels: { job: string; instance: string }
+  scrapeUrl: string
+  health: 'up' | 'down' | 'unknown'
+  lastError: string
+}
+
+interface Sample {
+  metric: Record<string, string>
+  value: [number, string]
+}
+
+async function targets(): Promise<Target[]> {
+  return (await getJson<{ data: { activeTargets: Target[] } }>(`${PROMETHEUS}/api/v1/targets`)).data.activeTargets
+}
+
+async function query(promql: string): Promise<Sample[]> {
+  const url = `${PROMETHEUS}/api/v1/query?query=${encodeURIComponent(promql)}`
+  return (await getJson<{ data: { result: Sample[] } }>(url)).data.result
+}
+
+test('every discovered process with a metrics port is a scrape job of its own name, and every target is up', async () => {
+  const processes = (await discoveredProcesses()).filter((p) => p.metrics !== undefined)
+  assert.ok(processes.length > 0, 'no process with a Prometheus port was discovered')
+
+  let last: Target[] = []
+  // A freshly (re)started process is scraped within one 5 s interval; allow a few.
+  await pollUntil(
+    'all targets up',
+    30_000,
+    async () => {
+      last = await targets()
+      return last.length > 0 && last.every((t) => t.health === 'up') ? true : undefined
+    },
+    () => `not up: ${JSON.stringify(last.filter((t) => t.health !== 'up').map((t) => [t.labels.job, t.health, t.lastError]))}`,
+  )
+
+  const byJob = new Map(last.map((t) => [t.labels.job, t]))
+  for (const p of processes) {
+    const target = byJob.get(p.name)
+    assert.ok(target, `${p.name} is not a Prometheus target`)
+    assert.equal(target.scrapeUrl, `http://${p.metrics}${p.metricsPath}`, `${p.name}: scrape URL`)
+  }
+  // Besides the processes: Prometheus itself and Jaeger's own metrics, nothing stale from removed processes.
+  assert.deepEqual([...byJob.keys()].sort(), [...processes.map((p) => p.name), 'jaeger', 'prometheus'].sort())
+})
+
+test('a request through the gateway shows up under go-zero names with path, method and code labels', async () => {
+  // An unauthenticated public route: the login of a mobile that does not exist answers a business error.
+  const res = await post('/usercenter/v1/user/login', { mobile: '19900000000', password: 'not-a-user-1' })
+  assert.equal(res.status, 400, res.text)
+
+  const series = await pollUntil('usercenter-api request counter scraped', 20_000, async () => {
+    const found = await query('http_server_requests_duration_ms_count{job="usercenter-api",path="/usercenter/v1/user/login",method="POST"}')
+    return found.length > 0 ? found : undefined
+  })
+  assert.equal(series[0]?.metric.code, '400')
+  assert.ok(Number(series[0]?.value[1]) >= 1)
+
+  // The rpc server side of the same call: usercenter-rpc counts it by gRPC method.
+  const rpc = await pollUntil('usercenter-rpc method counter scraped', 20_000, async () => {
+    const found = await query('rpc_server_requests_code_total{job="usercenter-rpc"}')
+    return found.length > 0 ? found : undefined
+  })
+  assert.ok(
+    rpc.some((s) => /login/i.test(s.metric.method ?? '')),
+    JSON.stringify(rpc.map((s) => s.metric)),
+  )
+})
+
+test("bull-board's queue-depth gauge is scraped", async () => {
+  const series = await pollUntil('bullmq_queue_jobs scraped', 20_000, async () => {
+    const found = await query('bullmq_queue_jobs{job="bull-board"}')
+    return found.length > 0 ? found : undefined
+  })
+  const states = new Set(series.map((s) => s.metric.state))
+  for (const state of ['waiting', 'active', 'delayed', 'completed', 'failed']) assert.ok(states.has(state), `state ${state}`)
+})
