@@ -4,6 +4,7 @@
  * skips poison messages, retries transient failures a bounded number of times, survives broker
  * restarts and carries W3C trace context in message headers. Metrics land on the shared registry.
  */
+export { splitBrokers } from './brokers.ts'
 export { type ConsumerOptions, createConsumer, type KafkaConsumer, type MessageMeta, type RetryPolicy } from './consumer.ts'
 export { PoisonMessageError } from './errors.ts'
 export { PaymentUpdatePayStatusMessage, SendWxMiniSubMessage, Topics } from './messages.ts'
