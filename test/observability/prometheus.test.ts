@@ -75,11 +75,15 @@ test('a request through the gateway shows up under go-zero names with path, meth
   )
 })
 
-test("bull-board's queue-depth gauge is scraped", async () => {
-  const series = await pollUntil('bullmq_queue_jobs scraped', 20_000, async () => {
-    const found = await query('bullmq_queue_jobs{job="bull-board"}')
+test('the order queue depth (BullMQ) is scraped from its producer', async () => {
+  const series = await pollUntil('bullmq_queue_depth scraped', 20_000, async () => {
+    const found = await query('bullmq_queue_depth{queue="homestay-order"}')
     return found.length > 0 ? found : undefined
   })
   const states = new Set(series.map((s) => s.metric.state))
   for (const state of ['waiting', 'active', 'delayed', 'completed', 'failed']) assert.ok(states.has(state), `state ${state}`)
+  assert.ok(
+    series.some((s) => s.metric.job === 'mqueue-rpc'),
+    `jobs: ${[...new Set(series.map((s) => s.metric.job))].join(', ')}`,
+  )
 })

@@ -8,7 +8,6 @@ export const BullBoardConfSchema = Type.Object({
   Port: Type.Integer({ minimum: 0, maximum: 65535 }),
   Redis: RedisConf,
   Queues: Type.Object({
-    Prefix: Type.String({ minLength: 1, default: 'bull' }),
     Names: Type.Array(Type.String({ minLength: 1 }), { default: [] }),
     DiscoverIntervalMs: Type.Integer({ minimum: 0, default: 5000, description: '0 turns discovery off' }),
     Exclude: Type.Array(Type.String({ minLength: 1 }), { default: [] }),

@@ -1,51 +1,17 @@
 // The board: bull-board's Fastify adapter over one BullMQ Queue per queue, the configured names plus
-// every queue discovered in Redis, and the queue-depth gauge the Prometheus port serves.
+// every queue discovered in Redis. Queue depth is not measured here: the producers export
+// bullmq_queue_depth (common/queue), so a queue is counted once.
 import { createBullBoard } from '@bull-board/api'
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter'
 import { FastifyAdapter } from '@bull-board/fastify'
 import type { Logger } from '@looklook/logx'
-import { registry } from '@looklook/metrics'
+import { bullConnection, bullPrefix } from '@looklook/queue'
 import { Queue } from 'bullmq'
 import Fastify, { type FastifyInstance } from 'fastify'
 import { Redis } from 'ioredis'
-import { Gauge } from 'prom-client'
 import type { BullBoardConf } from './config.ts'
 
 export { type BullBoardConf, BullBoardConfSchema, loadBullBoardConf } from './config.ts'
-
-/** The states a BullMQ job can be in, as `Queue#getJobCounts` names them. */
-const JOB_STATES = ['waiting', 'active', 'delayed', 'prioritized', 'waiting-children', 'completed', 'failed'] as const
-
-/** A queue that does not answer within this time is left out of one scrape rather than stalling it. */
-const COUNT_TIMEOUT_MS = 2000
-
-const boards = new Set<Map<string, Queue>>()
-
-// One gauge for the process, filled at scrape time from the queues of every live board.
-new Gauge({
-  name: 'bullmq_queue_jobs',
-  help: 'bullmq jobs by queue and state.',
-  labelNames: ['queue', 'state'] as const,
-  registers: [registry],
-  async collect() {
-    this.reset()
-    for (const queues of boards) {
-      for (const [name, queue] of queues) {
-        const counts = await withTimeout(queue.getJobCounts(...JOB_STATES), COUNT_TIMEOUT_MS).catch(() => undefined)
-        if (counts === undefined) continue
-        for (const state of JOB_STATES) this.set({ queue: name, state }, counts[state] ?? 0)
-      }
-    }
-  },
-})
-
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms)
-  })
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer))
-}
 
 /** Turns a literal into a Redis glob pattern that matches only itself. */
 function globLiteral(text: string): string {
@@ -81,23 +47,18 @@ export interface Board {
   close(): Promise<void>
 }
 
-function redisOptions(conf: BullBoardConf['Redis']): { host: string; port: number; password?: string; db: number } {
-  const colon = conf.Host.lastIndexOf(':')
-  const host = colon > 0 ? conf.Host.slice(0, colon) : conf.Host
-  const port = colon > 0 ? Number(conf.Host.slice(colon + 1)) : 6379
-  return { host, port, db: conf.DB, ...(conf.Pass === '' ? {} : { password: conf.Pass }) }
-}
-
 /** Builds the board without listening (tests call `discover()` and `app.inject`). */
 export function createBoard(conf: BullBoardConf, log: Logger): Board {
-  const { Prefix: prefix, Names: configured, ReadOnly: readOnlyMode } = conf.Queues
+  const { Names: configured, ReadOnly: readOnlyMode } = conf.Queues
   const exclude = conf.Queues.Exclude.map((source) => new RegExp(source))
-  // BullMQ refuses ioredis key prefixes (it has its own `prefix`), so Redis.KeyPrefix does not apply here.
-  const redis = new Redis(redisOptions(conf.Redis))
+  // The producers' key prefix and connection settings (a command fails after one reconnect attempt, so a
+  // board over an unreachable Redis answers with errors instead of hanging), except that commands issued
+  // while connecting are queued: the first discovery runs right at start.
+  const prefix = bullPrefix(conf.Redis)
+  const redis = new Redis({ ...bullConnection(conf.Redis, 'producer'), enableOfflineQueue: true })
   redis.on('error', (err) => log.debug({ err }, 'redis connection error'))
 
   const queues = new Map<string, Queue>()
-  boards.add(queues)
   const serverAdapter = new FastifyAdapter()
   const board = createBullBoard({
     queues: [],
@@ -183,7 +144,6 @@ export function createBoard(conf: BullBoardConf, log: Logger): Board {
       await scanning
       await app.close()
       for (const name of [...queues.keys()]) await remove(name)
-      boards.delete(queues)
       redis.disconnect()
     },
   }
