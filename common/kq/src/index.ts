@@ -5,6 +5,7 @@
  * restarts and carries W3C trace context in message headers. Metrics land on the shared registry.
  */
 export { splitBrokers } from './brokers.ts'
+export { consumerConfOptions, KafkaConsumerConf } from './conf.ts'
 export { type ConsumerOptions, createConsumer, type KafkaConsumer, type MessageMeta, type RetryPolicy } from './consumer.ts'
 export { PoisonMessageError } from './errors.ts'
 export { PaymentUpdatePayStatusMessage, SendWxMiniSubMessage, Topics } from './messages.ts'
