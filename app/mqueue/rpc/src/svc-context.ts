@@ -20,7 +20,8 @@ export function createServiceContext(config: MqueueRpcConf, logger: Logger): Ser
     logger,
     sendTimeoutMs: config.Kafka.PushTimeoutMs,
   })
-  const orderQueue = createJobQueue(HOMESTAY_ORDER_QUEUE, { redis: config.Redis, logger })
+  // mqueue-scheduler reports this queue's depth; a second reporter would count every job twice in sums.
+  const orderQueue = createJobQueue(HOMESTAY_ORDER_QUEUE, { redis: config.Redis, logger, monitor: false })
   return {
     config,
     logger,
