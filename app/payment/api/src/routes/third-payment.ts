@@ -1,0 +1,54 @@
+import { ctxOf, type RestApp } from '@looklook/rest'
+import { Type } from '@sinclair/typebox'
+import { thirdPaymentWxPay } from '../logic/wx-pay.ts'
+import { NotifyError, thirdPaymentWxPayCallback } from '../logic/wx-pay-callback.ts'
+import type { ServiceContext } from '../svc-context.ts'
+
+const WxPayReq = Type.Object({
+  // HSO + 22 digits, as order-rpc makes them (25 characters, the sn column).
+  orderSn: Type.String({ minLength: 1, maxLength: 25, pattern: '^[0-9A-Za-z]+$' }),
+  serviceType: Type.Literal('homestayOrder', { description: 'the only kind of order there is to pay' }),
+})
+
+/** The signed parameters of `wx.requestPayment`, in the Go original's keys. */
+const WxPayResp = Type.Object({
+  appid: Type.String(),
+  nonceStr: Type.String(),
+  paySign: Type.String(),
+  package: Type.String(),
+  timestamp: Type.String(),
+  signType: Type.String(),
+})
+
+/** What WeChat expects from a notify URL that refuses a notification (WECHAT-NOTES §7). */
+function failBody(message: string): { code: 'FAIL'; message: string } {
+  return { code: 'FAIL', message }
+}
+
+/** `/payment/v1/thirdPayment/*`: wxPay needs a token (the gateway checks); the callback is public and answers WeChat, not clients. */
+export function thirdPaymentRoutes(app: RestApp, svc: ServiceContext): void {
+  app.post('/payment/v1/thirdPayment/thirdPaymentWxPay', { schema: { body: WxPayReq, response: { 200: WxPayResp } } }, (request) =>
+    thirdPaymentWxPay(svc, ctxOf(request), request.body),
+  )
+
+  app.post(
+    '/payment/v1/thirdPayment/thirdPaymentWxPayCallback',
+    {
+      // raw: no envelope, and request.rawBody holds the exact bytes WeChat signed.
+      config: { raw: true },
+      // Every failure, including a body Fastify could not parse, answers in WeChat's form, never the api envelope.
+      errorHandler: (err, request, reply) => {
+        const clientError = typeof err.statusCode === 'number' && err.statusCode >= 400 && err.statusCode < 500
+        const status = err instanceof NotifyError ? err.status : clientError ? (err.statusCode ?? 400) : 500
+        const message = err instanceof NotifyError || clientError ? err.message : 'internal error'
+        if (status >= 500) request.log.error({ err }, 'wechat pay notification failed')
+        else request.log.warn({ err, status }, 'wechat pay notification rejected')
+        return reply.code(status).send(failBody(message))
+      },
+    },
+    async (request, reply) => {
+      await thirdPaymentWxPayCallback(svc, ctxOf(request), request.headers, request.rawBody)
+      return reply.code(204).send()
+    },
+  )
+}
