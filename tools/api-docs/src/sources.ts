@@ -1,0 +1,95 @@
+/**
+ * Where the documents and the gateway's rules come from: the apis' own config files (or an explicit
+ * list), the gateway's nginx config and identity-api's NoAuthUrls. Read on every request, so an api
+ * added or a rule changed shows up without restarting this process.
+ */
+import { existsSync, readdirSync } from 'node:fs'
+import { readFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { interpolate } from '@looklook/conf'
+import { parse } from 'yaml'
+import type { ApiDocsConf } from './config.ts'
+
+/** Path of every api's document on its own port (common/rest `OPENAPI_PATH`). */
+export const DOCUMENT_PATH = '/openapi.json'
+
+export interface ApiSource {
+  name: string
+  /** The document as the api itself serves it. */
+  url: string
+}
+
+/** A prefix `location` of the gateway and whether it proxies to an api. */
+export interface GatewayLocation {
+  prefix: string
+  proxied: boolean
+}
+
+export interface GatewayRules {
+  /** nginx's prefix locations, e.g. `/usercenter/` (proxied) and `/` (the JSON 404). */
+  locations: GatewayLocation[]
+  /** identity-api's NoAuthUrls: exact paths, or prefixes ending in '/'. */
+  noAuthUrls: string[]
+}
+
+function asRecord(value: unknown): Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {}
+}
+
+async function readYaml(path: string, env: NodeJS.ProcessEnv): Promise<Record<string, unknown>> {
+  return asRecord(parse(interpolate(await readFile(path, 'utf8'), env, path)))
+}
+
+/** The apis to document: `Apis` when listed, else every `<AppsDir>/<domain>/api/etc/*.yaml`, by name. */
+export async function discoverApis(conf: ApiDocsConf, env: NodeJS.ProcessEnv = process.env): Promise<ApiSource[]> {
+  if (conf.Apis.length > 0) return conf.Apis.map((a) => ({ name: a.Name, url: a.Url }))
+  const found: ApiSource[] = []
+  const domains = existsSync(conf.AppsDir) ? readdirSync(conf.AppsDir, { withFileTypes: true }).filter((d) => d.isDirectory()) : []
+  for (const domain of domains) {
+    const etc = join(conf.AppsDir, domain.name, 'api', 'etc')
+    if (!existsSync(etc)) continue
+    const file = readdirSync(etc)
+      .filter((f) => /\.ya?ml$/.test(f))
+      .sort()[0]
+    if (file === undefined) continue
+    const api = await readYaml(join(etc, file), env)
+    const host = String(api.Host ?? '127.0.0.1')
+    // An api bound to every interface is still reached on loopback.
+    const reach = host === '0.0.0.0' || host === '::' || host === '' ? '127.0.0.1' : host
+    found.push({ name: String(api.Name ?? file.replace(/\.ya?ml$/, '')), url: `http://${reach}:${String(api.Port)}${DOCUMENT_PATH}` })
+  }
+  return found.sort((a, b) => a.name.localeCompare(b.name))
+}
+
+/**
+ * The prefix locations of an nginx config, `location /x/ { … }`, and whether each has a proxy_pass.
+ * Exact (`=`), regex (`~`) and named (`@`) locations are not api routes: the gateway has none.
+ */
+export function gatewayLocations(nginxConf: string): GatewayLocation[] {
+  const withoutComments = nginxConf.replace(/#[^\n]*/g, '')
+  return [...withoutComments.matchAll(/location\s+(\/\S*)\s*\{([^}]*)\}/g)].map((m) => ({
+    prefix: m[1] ?? '',
+    proxied: /\bproxy_pass\b/.test(m[2] ?? ''),
+  }))
+}
+
+/** Reads the gateway's rules from its nginx config and identity-api's config. */
+export async function readGatewayRules(conf: ApiDocsConf, env: NodeJS.ProcessEnv = process.env): Promise<GatewayRules> {
+  const auth = await readYaml(conf.Gateway.AuthConf, env)
+  const noAuthUrls = Array.isArray(auth.NoAuthUrls) ? auth.NoAuthUrls.filter((u): u is string => typeof u === 'string') : []
+  return { locations: gatewayLocations(await readFile(conf.Gateway.NginxConf, 'utf8')), noAuthUrls }
+}
+
+/** Whether nginx proxies this path to an api: its longest matching prefix location has a proxy_pass. */
+export function isRouted(rules: GatewayRules, path: string): boolean {
+  let best: GatewayLocation | undefined
+  for (const loc of rules.locations) {
+    if (path.startsWith(loc.prefix) && loc.prefix.length > (best?.prefix.length ?? -1)) best = loc
+  }
+  return best?.proxied ?? false
+}
+
+/** identity-api's rule (app/identity/api/src/logic/verify-token.ts `isPublicPath`): an exact entry, or under one ending in '/'. */
+export function isPublic(rules: GatewayRules, path: string): boolean {
+  return rules.noAuthUrls.some((u) => (u.endsWith('/') ? path.startsWith(u) : path === u))
+}
