@@ -100,6 +100,7 @@ describe('createHomestayOrder', () => {
       ['too long', { liveStartTime: now + 60, liveEndTime: now + 60 + 366 * 86_400 }],
       ['too far ahead', { liveStartTime: now + 400 * 86_400, liveEndTime: now + 401 * 86_400 }],
       ['zero start', { liveStartTime: 0 }],
+      ['end beyond any date', { liveEndTime: 2 ** 52 }],
       ['no guests', { livePeopleNum: 0 }],
       ['more guests than the homestay holds', { livePeopleNum: 3 }],
       ['remark too long', { remark: 'x'.repeat(65) }],

@@ -19,9 +19,11 @@ export const MAX_REMARK_CHARS = 64
 const ON_SALE = 1
 /** A clash of the random part of the sn is rare; a few fresh numbers always resolve it. */
 const SN_ATTEMPTS = 3
+/** 9999-12-31T23:59:59Z: the last instant a DATE column (and date formatting) can hold. */
+const MAX_UNIX_SECONDS = 253_402_300_799
 
-function positiveInt(value: number, name: string): void {
-  if (!Number.isSafeInteger(value) || value < 1) throw CodeError.param(`${name} must be a positive integer`)
+function positiveInt(value: number, name: string, max = Number.MAX_SAFE_INTEGER): void {
+  if (!Number.isSafeInteger(value) || value < 1 || value > max) throw CodeError.param(`${name} must be an integer from 1 to ${max}`)
 }
 
 /**
@@ -41,8 +43,8 @@ export async function createHomestayOrder(
   const zone = svc.config.TimeZone
   positiveInt(req.userId, 'userId')
   positiveInt(req.homestayId, 'homestayId')
-  positiveInt(req.liveStartTime, 'liveStartTime')
-  positiveInt(req.liveEndTime, 'liveEndTime')
+  positiveInt(req.liveStartTime, 'liveStartTime', MAX_UNIX_SECONDS)
+  positiveInt(req.liveEndTime, 'liveEndTime', MAX_UNIX_SECONDS)
   positiveInt(req.livePeopleNum, 'livePeopleNum')
   if ([...req.remark].length > MAX_REMARK_CHARS) throw CodeError.param(`remark must be at most ${MAX_REMARK_CHARS} characters`)
 
