@@ -11,6 +11,8 @@
  *   deploy/k8s/base/kustomization.yaml         namespace looklook, every process
  *   docker-compose.yml                         the gateway and one service per process, with hot reload
  *   deploy/prometheus/server/prometheus.yml    one scrape job per process: <process>:<metrics port>
+ *   deploy/k8s/overlays/<o>/kustomization.yaml its closing `images:` list, one entry per process
+ *   Jenkinsfile                                the SERVICE parameter's choices
  *
  * The container variant of a config binds 0.0.0.0, points rpc clients at Kubernetes DNS targets
  * (`${<RPC>_TARGET:-dns:///<rpc>.looklook.svc.cluster.local:<port>}`, overridable: Compose sets its own)
@@ -507,6 +509,26 @@ function prometheusFile(procs: Process[]): string {
   )
 }
 
+// ---- the lists kept in step inside hand-written files ----------------------------------------------
+
+/** Rewrites an overlay's closing `images:` list for every process, keeping the overlay's registry and tag. */
+function overlayImages(text: string, file: string, procs: Process[]): string {
+  const at = text.search(/^images:\n/m)
+  if (at < 0) throw new Error(`${file}: no closing images: list`)
+  const current = (parse(text) as { images?: { name: string; newName?: string; newTag?: string }[] }).images ?? []
+  const sample = current.find((i) => i.newName !== undefined)
+  const registry = sample?.newName?.slice(0, sample.newName.length - sample.name.slice('looklook/'.length).length) ?? 'looklook/'
+  const tag = sample?.newTag ?? 'latest'
+  const entries = procs.map((p) => `  - name: looklook/${p.name}\n    newName: ${registry}${p.name}\n    newTag: ${tag}\n`)
+  return `${text.slice(0, at)}images:\n${entries.join('')}`
+}
+
+function jenkinsChoices(text: string, procs: Process[]): string {
+  const pattern = /(choice\(name: 'SERVICE', choices: \[)[^\]]*(\])/
+  if (!pattern.test(text)) throw new Error("Jenkinsfile: no choice(name: 'SERVICE', choices: [...])")
+  return text.replace(pattern, `$1${procs.map((p) => `'${p.name}'`).join(', ')}$2`)
+}
+
 // ---- all files -----------------------------------------------------------------------------------
 
 /** Every generated file, repository-relative path → content. */
@@ -551,6 +573,12 @@ export function render(base = root): Map<string, string> {
   files.set('deploy/k8s/base/namespace.yaml', yamlFile({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: NAMESPACE } }))
   files.set('docker-compose.yml', composeFile(procs, configs, base))
   files.set('deploy/prometheus/server/prometheus.yml', prometheusFile(procs))
+  for (const overlay of globSync('deploy/k8s/overlays/*/kustomization.yaml', { cwd: base }).sort()) {
+    const file = overlay.split('\\').join('/')
+    files.set(file, overlayImages(readFileSync(join(base, file), 'utf8'), file, procs))
+  }
+  if (existsSync(join(base, 'Jenkinsfile')))
+    files.set('Jenkinsfile', jenkinsChoices(readFileSync(join(base, 'Jenkinsfile'), 'utf8'), procs))
   return files
 }
 
