@@ -107,7 +107,8 @@ export function parseObjects(text: string): K8sObject[] {
 }
 
 export function readYaml(path: string): unknown {
-  return parse(readFileSync(join(root, path), 'utf8'))
+  // merge: Compose files share settings through YAML merge keys (<<: *anchor).
+  return parse(readFileSync(join(root, path), 'utf8'), { merge: true })
 }
 
 /** KEY=value lines (comments and blank lines skipped). */
