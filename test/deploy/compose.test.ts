@@ -135,7 +135,8 @@ test('docker-compose-env.yml runs the infrastructure on the ports the project do
 
 test('docker-compose.yml runs the gateway on 8888 and every process from its folder with its container config', () => {
   const gateway = app.services['nginx-gateway']
-  assert.ok(gateway?.ports?.includes('8888:8888'))
+  assert.ok(gateway, 'no nginx-gateway service')
+  assert.ok(gateway.ports?.includes('8888:8888'), 'nginx-gateway publishes 8888')
   const conf = gateway.volumes?.[0]?.split(':')[0] ?? ''
   assert.match(readFileSync(join(root, conf), 'utf8'), /listen 8888;/)
   const names = new Set([...processes.map((p) => p.name), 'nginx-gateway', 'wechat-sandbox'])
@@ -187,9 +188,9 @@ test('Prometheus scrapes every process at <process>:<metrics port>, and promtool
 
 test('the Dockerfile builds one process by SERVICE and a dev image, from files that exist', () => {
   const dockerfile = readFileSync(join(root, 'Dockerfile'), 'utf8')
-  const stages = [...dockerfile.matchAll(/^FROM \S+ AS (\S+)$/gm)].map((m) => m[1])
+  const stages = [...dockerfile.matchAll(/^FROM \S+ AS (\S+)$/gm)].map((m) => m[1]!)
   assert.deepEqual(stages, ['base', 'dev', 'build', 'process'])
-  for (const [, from] of dockerfile.matchAll(/--from=(\S+)/g)) assert.ok(stages.includes(from), `COPY --from=${from}`)
+  for (const [, from] of dockerfile.matchAll(/--from=(\S+)/g)) assert.ok(stages.includes(from!), `COPY --from=${from}`)
   assert.match(dockerfile, /pnpm@\$\{PNPM_VERSION\}/)
   const pnpmVersion = /ARG PNPM_VERSION=(\S+)/.exec(dockerfile)?.[1]
   assert.equal(`pnpm@${pnpmVersion}`, (readYaml('package.json') as { packageManager: string }).packageManager)
