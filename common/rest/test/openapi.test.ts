@@ -4,7 +4,8 @@ import { test } from 'node:test'
 import { Validator } from '@seriousme/openapi-schema-validator'
 import { Type } from '@sinclair/typebox'
 import type { FastifyInstance } from 'fastify'
-import { HEALTH_PATH, OPENAPI_PATH, operationNames, SECURITY_SCHEME } from '../src/index.ts'
+import { HEALTH_PATH, OPENAPI_PATH, SECURITY_SCHEME } from '../src/index.ts'
+import { operationNames } from '../src/openapi.ts'
 import { testServer } from './helpers.ts'
 
 interface Operation {
