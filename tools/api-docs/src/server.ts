@@ -17,7 +17,7 @@ import type { OpenAPIV3_1 } from 'openapi-types'
 import type { ApiDocsConf } from './config.ts'
 import { type GatewayView, gatewayView, mergeViews } from './gateway-view.ts'
 import { type ApiEntry, ASSETS, indexPage, PROXY, uiPage } from './page.ts'
-import { type ApiSource, discoverApis, readGatewayRules } from './sources.ts'
+import { type ApiSource, discoverApis, type GatewayRules, readGatewayRules } from './sources.ts'
 
 export { type ApiDocsConf, loadApiDocsConf } from './config.ts'
 
@@ -52,20 +52,21 @@ export function createApiDocs(conf: ApiDocsConf, opts: { log: Logger; env?: Node
   })
   const gatewayUrl = conf.Gateway.Url.replace(/\/$/, '')
 
-  /** Every api's document, fetched in parallel; an api that is down is reported, not fatal. */
+  /** One api's document in its gateway view; an api that is down is reported, not fatal. */
+  async function fetchView(source: ApiSource, rules: GatewayRules): Promise<Fetched> {
+    try {
+      const res = await fetch(source.url, { signal: AbortSignal.timeout(conf.FetchTimeoutMs) })
+      if (!res.ok) return { source, error: `HTTP ${res.status} from ${source.url}` }
+      return { source, view: gatewayView((await res.json()) as OpenAPIV3_1.Document, rules, gatewayUrl) }
+    } catch (err) {
+      return { source, error: `${source.url}: ${(err as Error).message}` }
+    }
+  }
+
+  /** Every api's document, fetched in parallel. */
   async function fetchAll(): Promise<Fetched[]> {
     const [sources, rules] = await Promise.all([discoverApis(conf, env), readGatewayRules(conf, env)])
-    return Promise.all(
-      sources.map(async (source): Promise<Fetched> => {
-        try {
-          const res = await fetch(source.url, { signal: AbortSignal.timeout(conf.FetchTimeoutMs) })
-          if (!res.ok) return { source, error: `HTTP ${res.status} from ${source.url}` }
-          return { source, view: gatewayView((await res.json()) as OpenAPIV3_1.Document, rules, gatewayUrl) }
-        } catch (err) {
-          return { source, error: `${source.url}: ${(err as Error).message}` }
-        }
-      }),
-    )
+    return Promise.all(sources.map((source) => fetchView(source, rules)))
   }
 
   app.get('/', async (_request, reply) => {
@@ -91,8 +92,9 @@ export function createApiDocs(conf: ApiDocsConf, opts: { log: Logger; env?: Node
   app.get('/ui', (_request, reply) => reply.redirect('ui/'))
 
   app.get<{ Params: { name: string } }>('/apis/:name/openapi.json', async (request, reply) => {
-    const found = (await fetchAll()).find((f) => f.source.name === request.params.name)
-    if (!found) return reply.code(404).send({ error: `no api named ${request.params.name}` })
+    const source = (await discoverApis(conf, env)).find((s) => s.name === request.params.name)
+    if (!source) return reply.code(404).send({ error: `no api named ${request.params.name}` })
+    const found = await fetchView(source, await readGatewayRules(conf, env))
     if (!found.view) return reply.code(502).send({ error: found.error })
     return found.view.doc
   })
