@@ -52,6 +52,24 @@ apt_install() {
   [[ $rc -eq 0 ]] || die "apt-get install ${missing[*]} failed"
 }
 
+# take_lock serialises the commands that start and stop pieces (up, down, the up of test) across
+# terminals: two at once would both start a piece, and the loser's pid file would hide the winner.
+# The lock is held until this ./looklook exits.
+take_lock() {
+  [[ -n ${LOOKLOOK_LOCK_FD:-} ]] && return 0
+  exec {LOOKLOOK_LOCK_FD}>"$RUN_DIR/looklook.lock"
+  if ! flock -n "$LOOKLOOK_LOCK_FD"; then
+    say "waiting for another ./looklook up/down/test in this checkout to finish starting or stopping"
+    flock "$LOOKLOOK_LOCK_FD"
+  fi
+}
+
+release_lock() {
+  [[ -z ${LOOKLOOK_LOCK_FD:-} ]] && return 0
+  exec {LOOKLOOK_LOCK_FD}>&-
+  LOOKLOOK_LOCK_FD=
+}
+
 pid_file() { printf '%s/%s.pid\n' "$RUN_DIR" "$1"; }
 
 # pid_of prints the pid recorded for a piece this script started, when that process is still alive.
@@ -90,6 +108,8 @@ spawn() {
       source "$envfile"
       set +a
     fi
+    # A long-running piece must not inherit the lock: it would hold it after this command exits.
+    [[ -n ${LOOKLOOK_LOCK_FD:-} ]] && exec {LOOKLOOK_LOCK_FD}>&-
     exec setsid "$@"
   ) >>"$log" 2>&1 </dev/null &
   printf '%s\n' "$!" >"$(pid_file "$name")"

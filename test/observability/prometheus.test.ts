@@ -1,8 +1,9 @@
-// The Prometheus that ./looklook up runs on :9090: one job per discovered process, every target up, and
-// go-zero's metric names arriving with their labels.
+// The Prometheus that ./looklook up runs on :9090: one job per discovered process, every target up,
+// go-zero's metric names arriving with their labels, queue depth and consumer lag.
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { post } from '@looklook/testkit'
+import { createOrder, prepay, sandboxPay, wxUser } from './journey.ts'
 import { discoveredProcesses, getJson, PROMETHEUS, pollUntil } from './support.ts'
 
 interface Target {
@@ -75,15 +76,30 @@ test('a request through the gateway shows up under go-zero names with path, meth
   )
 })
 
-test('the order queue depth (BullMQ) is scraped from its producer', async () => {
+test('the order queue depth (BullMQ) is scraped, reported by exactly one process', async () => {
   const series = await pollUntil('bullmq_queue_depth scraped', 20_000, async () => {
     const found = await query('bullmq_queue_depth{queue="homestay-order"}')
     return found.length > 0 ? found : undefined
   })
   const states = new Set(series.map((s) => s.metric.state))
   for (const state of ['waiting', 'active', 'delayed', 'completed', 'failed']) assert.ok(states.has(state), `state ${state}`)
-  assert.ok(
-    series.some((s) => s.metric.job === 'mqueue-rpc'),
-    `jobs: ${[...new Set(series.map((s) => s.metric.job))].join(', ')}`,
+  // Two reporters would make every sum over the queue count it twice.
+  assert.equal(new Set(series.map((s) => s.metric.job)).size, 1, `jobs: ${series.map((s) => s.metric.job).join(', ')}`)
+})
+
+test('Kafka consumer lag is scraped from the consumers', async () => {
+  // The gauge is set once a consumer has finished a message: one payment feeds both topics.
+  const token = await wxUser()
+  const deliveries = await sandboxPay(await prepay(token, await createOrder(token)))
+  assert.deepEqual(
+    deliveries.map((d) => d.status),
+    [204],
   )
+  const series = await pollUntil('kafka_consumer_lag scraped', 20_000, async () => {
+    const found = await query('kafka_consumer_lag')
+    const jobs = new Set(found.map((s) => s.metric.job))
+    return jobs.has('order-mq') && jobs.has('message-mq') ? found : undefined
+  })
+  const topics = new Set(series.map((s) => s.metric.topic))
+  for (const topic of ['payment-update-paystatus-topic', 'send-wx-mini-tpl-message']) assert.ok(topics.has(topic), `topic ${topic}`)
 })
