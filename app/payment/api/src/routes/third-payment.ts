@@ -5,8 +5,8 @@ import { NotifyError, thirdPaymentWxPayCallback } from '../logic/wx-pay-callback
 import type { ServiceContext } from '../svc-context.ts'
 
 const WxPayReq = Type.Object({
-  // HSO + 22 digits, as order-rpc makes them (25 characters, the sn column).
-  orderSn: Type.String({ minLength: 1, maxLength: 25, pattern: '^[0-9A-Za-z]+$' }),
+  // HSO + yyyyMMddHHmmss + 8 digits, as order-rpc makes them (the 25-character sn column).
+  orderSn: Type.String({ pattern: '^HSO[0-9]{22}$', description: 'the homestay order to pay' }),
   serviceType: Type.Literal('homestayOrder', { description: 'the only kind of order there is to pay' }),
 })
 
