@@ -19,6 +19,7 @@ CREATE TABLE IF NOT EXISTS `third_payment_outbox` (
   `attempts` int NOT NULL DEFAULT '0' COMMENT 'failed delivery attempts so far',
   `last_error` varchar(512) NOT NULL DEFAULT '' COMMENT 'why the last attempt failed',
   `sent_time` datetime NOT NULL DEFAULT '1970-01-01 08:00:00',
+  `trace_parent` varchar(64) NOT NULL DEFAULT '' COMMENT 'W3C traceparent of the change: the event continues its trace',
   PRIMARY KEY (`id`),
   -- One event per status change of a payment, whatever retries or races happen upstream.
   UNIQUE KEY `idx_payment_sn_pay_status` (`payment_sn`, `pay_status`),

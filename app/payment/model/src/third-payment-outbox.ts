@@ -15,6 +15,7 @@ export const thirdPaymentOutboxTable = defineTable({
     attempts: 'int',
     lastError: 'string',
     sentTime: 'date',
+    traceParent: 'string',
   },
   uniqueKeys: [['paymentSn', 'payStatus']],
 })
@@ -23,8 +24,11 @@ export type ThirdPaymentOutbox = RowOf<typeof thirdPaymentOutboxTable>
 
 /** The payment events waiting for (or already given to) Kafka; see deploy/sql/041-payment-outbox.sql. */
 export class ThirdPaymentOutboxModel extends defineModel(thirdPaymentOutboxTable) {
-  /** Records the event of one pay_status change; part of the transaction that made the change. */
-  add(event: { paymentSn: string; orderSn: string; payStatus: number }, tx: Tx): Promise<number> {
+  /**
+   * Records the event of one pay_status change; part of the transaction that made the change.
+   * `traceParent` (W3C) is the context of that change, so the event is published within its trace.
+   */
+  add(event: { paymentSn: string; orderSn: string; payStatus: number; traceParent: string }, tx: Tx): Promise<number> {
     return this.insert({ ...event, state: OutboxState.pending, attempts: 0, lastError: '', sentTime: ZERO_TIME }, tx)
   }
 

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs'
 import { Writable } from 'node:stream'
 import { createLogger, type Logger } from '@looklook/logx'
 import { CodeError } from '@looklook/xerr'
+import { context, trace } from '@opentelemetry/api'
 import { createConnection } from 'mysql2/promise'
 import { createPaymentClient, type PaymentClient } from '../src/client.ts'
 import type { PaymentRpcConf } from '../src/config.ts'
@@ -34,12 +35,15 @@ export function memoryLogger(): { logger: Logger; lines: () => Record<string, un
 /** Stands in for mqueue-rpc: records what it was given, or fails while `failing` is set. */
 export class FakePublisher implements PaymentEventPublisher {
   readonly sent: { orderSn: string; payStatus: number }[] = []
+  /** The trace id active in each call (empty without one): events must be published within their trace. */
+  readonly traceIds: string[] = []
   calls = 0
   failing: false | 'transient' | 'invalid' = false
   delayMs = 0
 
   async kqPaymenStatusUpdate(req: { orderSn: string; payStatus: number }): Promise<Record<string, never>> {
     this.calls++
+    this.traceIds.push(trace.getSpanContext(context.active())?.traceId ?? '')
     if (this.delayMs > 0) await new Promise((r) => setTimeout(r, this.delayMs))
     if (this.failing === 'transient') throw CodeError.common(undefined, new Error('14 UNAVAILABLE: kafka broker not reachable'))
     if (this.failing === 'invalid') throw CodeError.param('payStatus is not a payment status')

@@ -255,7 +255,10 @@ describe('outbox relay', () => {
     const orderSns = Array.from({ length: 8 }, () => uniqueOrderSn())
     await rpc.svc.db.transact(async (tx) => {
       for (const [i, orderSn] of orderSns.entries()) {
-        await rpc.svc.outboxModel.add({ paymentSn: `PMTRELAY${Date.now()}${i}`.slice(0, 25), orderSn, payStatus: PayStatus.success }, tx)
+        await rpc.svc.outboxModel.add(
+          { paymentSn: `PMTRELAY${Date.now()}${i}`.slice(0, 25), orderSn, payStatus: PayStatus.success, traceParent: '' },
+          tx,
+        )
       }
     })
     const publishers = [new FakePublisher(), new FakePublisher()]
@@ -281,8 +284,11 @@ describe('outbox relay', () => {
     const bad = uniqueOrderSn()
     const good = uniqueOrderSn()
     await rpc.svc.db.transact(async (tx) => {
-      await rpc.svc.outboxModel.add({ paymentSn: `PMTDEAD${Date.now()}`.slice(0, 25), orderSn: bad, payStatus: 9 }, tx)
-      await rpc.svc.outboxModel.add({ paymentSn: `PMTLIVE${Date.now()}`.slice(0, 25), orderSn: good, payStatus: PayStatus.success }, tx)
+      await rpc.svc.outboxModel.add({ paymentSn: `PMTDEAD${Date.now()}`.slice(0, 25), orderSn: bad, payStatus: 9, traceParent: '' }, tx)
+      await rpc.svc.outboxModel.add(
+        { paymentSn: `PMTLIVE${Date.now()}`.slice(0, 25), orderSn: good, payStatus: PayStatus.success, traceParent: '' },
+        tx,
+      )
     })
     const publisher = new FakePublisher()
     const rejecting = {

@@ -1,5 +1,6 @@
 import { PayStatus } from '@looklook/payment-model'
 import { CodeError } from '@looklook/xerr'
+import { context, propagation } from '@opentelemetry/api'
 import type { UpdateTradeStateReq, UpdateTradeStateResp } from '../../gen/payment.ts'
 import { errPaymentNotFound, errStateTransition } from '../errors.ts'
 import { retryOnLockConflict } from '../logic/retry.ts'
@@ -35,6 +36,9 @@ function validate(req: UpdateTradeStateReq): void {
  */
 export async function updateTradeState(svc: ServiceContext, req: UpdateTradeStateReq): Promise<UpdateTradeStateResp> {
   validate(req)
+  // The event is published later by the relay; it carries this call's trace so the callback's trace goes on through Kafka.
+  const carrier: Record<string, string> = {}
+  propagation.inject(context.active(), carrier)
   const changed = await retryOnLockConflict(() =>
     svc.db.transact(async (tx) => {
       const payment = await svc.thirdPaymentModel.findOneBySnForUpdate(req.sn, tx)
@@ -51,7 +55,8 @@ export async function updateTradeState(svc: ServiceContext, req: UpdateTradeStat
       payment.payStatus = req.payStatus
       await svc.thirdPaymentModel.updateWithVersion(payment, tx)
       if (PUBLISHED.has(req.payStatus)) {
-        await svc.outboxModel.add({ paymentSn: payment.sn, orderSn: payment.orderSn, payStatus: req.payStatus }, tx)
+        const event = { paymentSn: payment.sn, orderSn: payment.orderSn, payStatus: req.payStatus, traceParent: carrier.traceparent ?? '' }
+        await svc.outboxModel.add(event, tx)
       }
       return true
     }),

@@ -1,6 +1,7 @@
 import type { Logger } from '@looklook/logx'
 import type { ThirdPaymentOutboxModel } from '@looklook/payment-model'
 import { CodeError, ErrCode } from '@looklook/xerr'
+import { context, propagation, ROOT_CONTEXT } from '@opentelemetry/api'
 import type { OutboxConf } from '../config.ts'
 
 /** Where payment events go: mqueue-rpc's kqPaymenStatusUpdate, which produces to Kafka `payment-update-paystatus-topic`. */
@@ -83,8 +84,10 @@ export class OutboxRelay {
     await this.#outbox.transact(async (tx) => {
       for (const row of await this.#outbox.claimPending(this.#conf.BatchSize, tx)) {
         const event = { orderSn: row.orderSn, payStatus: row.payStatus }
+        // Published within the trace of the change that recorded it (the WeChat callback's), not the relay's loop.
+        const origin = row.traceParent ? propagation.extract(ROOT_CONTEXT, { traceparent: row.traceParent }) : ROOT_CONTEXT
         try {
-          await this.#publisher.kqPaymenStatusUpdate(event)
+          await context.with(origin, () => this.#publisher.kqPaymenStatusUpdate(event))
         } catch (err) {
           const dead = err instanceof CodeError && err.code === ErrCode.REQUEST_PARAM_ERROR
           await this.#outbox.markFailed(row.id, describe(err), dead, tx)
