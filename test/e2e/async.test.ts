@@ -10,6 +10,7 @@ import { randomUUID } from 'node:crypto'
 import { after, before, describe, test } from 'node:test'
 import { fileURLToPath } from 'node:url'
 import { post, registerUser, request, type TestUser, type TokenTriple, waitFor } from '@looklook/testkit'
+import { Kafka, logLevel } from 'kafkajs'
 import { createMqueueClient, type MqueueClient } from '../../app/mqueue/rpc/src/client.ts'
 import { createLogger } from '../../common/logx/src/index.ts'
 
@@ -203,9 +204,39 @@ function restartKafka(): void {
   })
 }
 
+/**
+ * Waits until the services' consumer groups are Stable again. After a broker restart the members
+ * that vanished with it hold the next rebalance until their sessions expire (10 s).
+ */
+async function groupsStable(groups: string[], timeoutMs: number): Promise<boolean> {
+  const admin = new Kafka({
+    clientId: 'async-e2e',
+    brokers: [process.env.KAFKA_BROKERS ?? '127.0.0.1:9092'],
+    logLevel: logLevel.NOTHING,
+  }).admin()
+  await admin.connect()
+  try {
+    return await waitFor(
+      async () => {
+        const { groups: described } = await admin.describeGroups(groups).catch(() => ({ groups: [] }))
+        return described.length === groups.length && described.every((g) => g.state === 'Stable' && g.members.length > 0)
+      },
+      { timeoutMs, intervalMs: 500 },
+    )
+  } finally {
+    await admin.disconnect()
+  }
+}
+
 describe('after a Kafka restart', { skip: process.env.LOOKLOOK_SKIP_KAFKA_RESTART === '1' && 'LOOKLOOK_SKIP_KAFKA_RESTART=1' }, () => {
   test('both consumers resume: a payment after the restart still pays the order and notifies the guest', { timeout: 240_000 }, async () => {
     restartKafka()
+    const restarted = Date.now()
+    assert.ok(
+      await groupsStable(['payment-update-paystatus-group', 'send-wx-mini-tpl-message-group'], 90_000),
+      'order-mq and message-mq rejoined their groups',
+    )
+    assert.ok(Date.now() - restarted < 60_000, `groups stable again ${Date.now() - restarted} ms after the broker came back`)
     const user = await wxMiniUser()
     const sn = await createOrder(user.token)
     // mqueue-rpc's producer reconnects on demand; the first pushes may still find the broker electing itself.
