@@ -42,17 +42,18 @@ prometheus_up() {
   ensure_dirs
   mkdir -p "$PROMETHEUS_DIR/data"
   conf=$(prometheus_config "$env")
-  if running prometheus; then
-    if [[ $conf != "$(cat "$PROMETHEUS_CONF" 2>/dev/null)" ]]; then
-      printf '%s\n' "$conf" >"$PROMETHEUS_CONF"
+  if [[ $conf != "$(cat "$PROMETHEUS_CONF" 2>/dev/null)" ]]; then
+    # Checked before it replaces the config a running Prometheus would reload.
+    printf '%s\n' "$conf" >"$PROMETHEUS_CONF.new"
+    promtool check config "$PROMETHEUS_CONF.new" >>"$LOG_DIR/prometheus.log" 2>&1 ||
+      fail_with_log prometheus "promtool rejected the generated ${PROMETHEUS_CONF#"$ROOT"/}.new"
+    mv -f "$PROMETHEUS_CONF.new" "$PROMETHEUS_CONF"
+    if running prometheus; then
       say "Prometheus: reloading the scrape config (the processes changed)"
       kill -HUP "$(pid_of prometheus)"
     fi
-    return 0
   fi
-  printf '%s\n' "$conf" >"$PROMETHEUS_CONF"
-  promtool check config "$PROMETHEUS_CONF" >>"$LOG_DIR/prometheus.log" 2>&1 ||
-    fail_with_log prometheus "promtool rejected ${PROMETHEUS_CONF#"$ROOT"/}"
+  running prometheus && return 0
   claim_port prometheus "$PROMETHEUS_PORT"
   say "starting Prometheus on 127.0.0.1:$PROMETHEUS_PORT"
   spawn prometheus "$PROMETHEUS_DIR" "" prometheus --config.file="$PROMETHEUS_CONF" \
