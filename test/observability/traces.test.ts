@@ -135,21 +135,14 @@ test("a payment event's trace goes from mqueue-rpc through Kafka into order-mq a
   await traceThrough('mqueue-rpc', 'pb.mqueue/kqPaymenStatusUpdate', KAFKA_LEG, await pay())
 })
 
-// Known break, reported as todo so the suite stays usable until it is fixed: payment-rpc's outbox relay
-// (app/payment/rpc/src/logic/outbox-relay.ts) publishes each event from its background loop, outside the
-// callback's context, and the outbox row (third_payment_outbox) stores no trace context; the relay's
-// kqPaymenStatusUpdate therefore starts a new trace. Drop `todo` once the row carries the traceparent.
-const OUTBOX_LOSES_CONTEXT = 'payment-rpc outbox relay starts a new trace (see the comment above)'
-
-test("a payment callback's trace continues through Kafka into order-mq and on into message-mq", {
-  todo: OUTBOX_LOSES_CONTEXT,
-}, async () => {
+test("a payment callback's trace continues through Kafka into order-mq and on into message-mq", async () => {
   const wanted: [string, string][] = [
     ['payment-api', '/payment/v1/thirdPayment/thirdPaymentWxPayCallback'],
     ['payment-rpc', 'pb.payment/UpdateTradeState'],
     ...KAFKA_LEG,
   ]
-  // The callback's trace starts at payment-api: WeChat sends no trace context.
+  // The callback's trace starts at payment-api: WeChat sends no trace context. payment-rpc's outbox row
+  // carries it to the relay that hands the event to mqueue-rpc.
   await traceThrough('payment-api', '/payment/v1/thirdPayment/thirdPaymentWxPayCallback', wanted, await pay())
 })
 
