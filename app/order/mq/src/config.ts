@@ -18,6 +18,7 @@ export const OrderMqConf = Type.Object({
   OrderRpc: RpcClientConf,
   UsercenterRpc: RpcClientConf,
   MqueueRpc: RpcClientConf,
+  PaymentRpc: RpcClientConf,
   WxMiniTemplates: Type.Object({
     PaySuccess: Template,
     CheckIn: Type.Composite([Template, Type.Object({ Remark: Type.String({ minLength: 1, maxLength: 20 }) })]),

@@ -9,6 +9,7 @@ import type { MqueueClient } from '@looklook/mqueue-rpc/client'
 import type { SendWxMiniSubMessageReq } from '@looklook/mqueue-rpc/gen'
 import type { OrderClient } from '@looklook/order-rpc/client'
 import type { HomestayOrder, UpdateHomestayOrderTradeStateResp } from '@looklook/order-rpc/gen'
+import type { PaymentClient } from '@looklook/payment-rpc/client'
 import { UnrecoverableError } from '@looklook/queue'
 import type { UsercenterClient } from '@looklook/usercenter-rpc/client'
 import { CodeError } from '@looklook/xerr'
@@ -39,6 +40,7 @@ const conf: OrderMqConf = {
   OrderRpc: rpcConf,
   UsercenterRpc: rpcConf,
   MqueueRpc: rpcConf,
+  PaymentRpc: rpcConf,
   WxMiniTemplates: {
     PaySuccess: { TemplateID: 'tpl-paid', Page: 'pages/order/detail' },
     CheckIn: { TemplateID: 'tpl-checkin', Page: '', Remark: '请到商家出示【入住密码】进行入住' },
@@ -70,6 +72,8 @@ function outage(): CodeError {
 
 interface Fakes {
   orders: Map<string, HomestayOrder>
+  /** order sn → pay_status of its paid or refunded payment */
+  payments: Map<string, number>
   updates: { sn: string; tradeState: number }[]
   sent: SendWxMiniSubMessageReq[]
   openids: Map<number, string>
@@ -155,11 +159,17 @@ function svcWith(f: Fakes): ServiceContext {
       return {}
     },
   } as unknown as MqueueClient
-  return { config: conf, logger, orderRpc, usercenterRpc, mqueueRpc, redis, orderDb: db, close: async () => {} }
+  const paymentRpc = {
+    async GetPaymentSuccessRefundByOrderSn({ orderSn }: { orderSn: string }) {
+      const payStatus = f.payments.get(orderSn)
+      return { paymentDetail: { id: payStatus === undefined ? 0 : 99, orderSn, payStatus: payStatus ?? 0 } }
+    },
+  } as unknown as PaymentClient
+  return { config: conf, logger, orderRpc, usercenterRpc, mqueueRpc, paymentRpc, redis, orderDb: db, close: async () => {} }
 }
 
 function fakes(): Fakes {
-  return { orders: new Map(), updates: [], sent: [], openids: new Map([[7, 'o-guest']]), failSend: 0 }
+  return { orders: new Map(), payments: new Map(), updates: [], sent: [], openids: new Map([[7, 'o-guest']]), failSend: 0 }
 }
 
 test('value helpers: yuan with two decimals, dates in the business zone, thing cut to 20 characters', () => {
@@ -273,6 +283,24 @@ test('the close job cancels a wait-pay order and leaves any other alone', async 
   await assert.rejects(closeHomestayOrder(svc, { sn: 'HSO-missing' }), UnrecoverableError)
 })
 
+test('an order paid while its event is late is completed by the close job, not cancelled, and the event then changes nothing', async () => {
+  const f = fakes()
+  const sn = `HSO${randomUUID()}`
+  f.orders.set(sn, order(sn))
+  f.payments.set(sn, 1)
+  const svc = svcWith(f)
+  await closeHomestayOrder(svc, { sn })
+  assert.equal(f.orders.get(sn)?.tradeState, 1)
+  assert.equal(f.sent.length, 2, 'the guest is notified')
+  await paymentUpdatePayStatus(svc, { payStatus: 1, orderSn: sn })
+  assert.equal(f.sent.length, 2, 'the late event sends nothing again')
+  const refunded = `HSO${randomUUID()}`
+  f.orders.set(refunded, order(refunded))
+  f.payments.set(refunded, 2)
+  await closeHomestayOrder(svc, { sn: refunded })
+  assert.equal(f.orders.get(refunded)?.tradeState, 0, 'a refunded payment leaves the order for a person')
+})
+
 /** Inserts an order row straight into looklook_order (the sweeps read the database). */
 async function insertRow(sn: string, tradeState: number, liveEnd: string, createdSecondsAgo: number): Promise<void> {
   await db.exec(
@@ -293,16 +321,19 @@ test('the sweeps pick exactly the orders they should from the database', async (
     unpaidOld: snOf('C'),
     unpaidFresh: snOf('D'),
     cancelledOld: snOf('E'),
+    paidLate: snOf('F'),
   }
   await insertRow(rows.paidEnded, 1, '2020-01-03', 0)
   await insertRow(rows.paidEndsToday, 1, today, 0)
   await insertRow(rows.unpaidOld, 0, '2099-01-01', 3600)
   await insertRow(rows.unpaidFresh, 0, '2099-01-01', 5)
   await insertRow(rows.cancelledOld, -1, '2099-01-01', 3600)
+  await insertRow(rows.paidLate, 0, '2099-01-01', 3600)
   try {
     const f = fakes()
     const svc = svcWith(f)
     for (const sn of Object.values(rows)) f.orders.set(sn, order(sn))
+    f.payments.set(rows.paidLate, 1)
     await expirePaidOrders(svc, { batchSize: 10_000 })
     await closeStaleOrders(svc, { olderThanSeconds: 600, batchSize: 10_000 })
     const touched = new Map(f.updates.map((u) => [u.sn, u.tradeState]))
@@ -311,7 +342,8 @@ test('the sweeps pick exactly the orders they should from the database', async (
     assert.equal(touched.has(rows.paidEndsToday), false, 'checkout day itself is not over')
     assert.equal(touched.has(rows.unpaidFresh), false, 'a fresh unpaid order is left to its close job')
     assert.equal(touched.has(rows.cancelledOld), false)
+    assert.equal(touched.get(rows.paidLate), 1, 'an old unpaid order with a payment is completed, not cancelled')
   } finally {
-    await db.exec('DELETE FROM `homestay_order` WHERE `sn` IN (?, ?, ?, ?, ?)', Object.values(rows))
+    await db.exec('DELETE FROM `homestay_order` WHERE `sn` IN (?, ?, ?, ?, ?, ?)', Object.values(rows))
   }
 })

@@ -1,12 +1,13 @@
 import { TradeState } from '@looklook/order-model'
 import type { CloseStaleOrdersJob, JobData } from '@looklook/queue'
-import { moveOrders } from '../logic/sweep.ts'
+import { type CloseOutcome, closeUnpaidOrder } from '../logic/close-order.ts'
 import type { ServiceContext } from '../svc-context.ts'
 
 /**
  * Repeatable sweep, the safety net behind the per-order close jobs: wait-pay orders created more
- * than `olderThanSeconds` ago are cancelled (0→-1), e.g. when Redis lost a delayed job or
- * mqueue-rpc was down when the order was created.
+ * than `olderThanSeconds` ago are closed like the close job does (cancelled, or completed when
+ * payment-rpc knows they were paid), e.g. when Redis lost a delayed job or mqueue-rpc was down
+ * when the order was created. An rpc outage stops the sweep with an error; the next run goes on.
  */
 export async function closeStaleOrders(
   svc: ServiceContext,
@@ -19,10 +20,10 @@ export async function closeStaleOrders(
     [TradeState.waitPay, createdBefore, batchSize],
   )
   if (rows.length === 0) return
-  const result = await moveOrders(
-    svc,
-    rows.map((r) => r.sn),
-    TradeState.cancelled,
-  )
-  svc.logger.warn(result, 'closed unpaid orders whose close job never ran')
+  const outcomes: Partial<Record<CloseOutcome, number>> = {}
+  for (const { sn } of rows) {
+    const outcome = await closeUnpaidOrder(svc, sn)
+    outcomes[outcome] = (outcomes[outcome] ?? 0) + 1
+  }
+  svc.logger.warn({ found: rows.length, ...outcomes }, 'swept unpaid orders whose close job never ran')
 }
