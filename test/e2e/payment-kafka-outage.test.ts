@@ -11,7 +11,6 @@ import { after, describe, test } from 'node:test'
 import { waitFor } from '@looklook/testkit'
 import {
   bookableHomestay,
-  CLOSE_DELAY_S,
   createOrder,
   looklook,
   messagesFor,
@@ -53,13 +52,8 @@ function kafkaRunning(): boolean {
   return /^kafka\s+up\b/m.test(looklook('status'))
 }
 
-// Known break outside payment, reported as todo while the close delay is short (./looklook test: 5 s):
-// order-mq's close job (app/order/mq/src/jobs/close-homestay-order.ts) cancels an order that is still
-// wait-pay without asking payment-rpc whether it was paid, so an order paid while its event waits in
-// the outbox for Kafka is cancelled when the delay runs out first, and the late event is refused.
-// payment-rpc's GetPaymentSuccessRefundByOrderSn tells the job; drop `todo` once the job asks it.
-const CLOSE_RACE =
-  CLOSE_DELAY_S < 60 && "order-mq's close job cancels a paid order whose payment event is still on its way (see the comment above)"
+// Under ./looklook test the close delay (5 s) runs out while the event waits in the outbox, so this
+// also proves order-mq's close job asks payment-rpc before cancelling and completes the paid order.
 
 /**
  * Stops Kafka, books and pays (both work without it), checks that the payment is recorded while the
@@ -109,7 +103,7 @@ describe('Kafka down while a payment succeeds', () => {
     assert.ok(delivered, 'the event left the outbox within 60 s')
   })
 
-  test('the order is paid and the guest notified once Kafka is back', { timeout: 300_000, todo: CLOSE_RACE }, async () => {
+  test('the order is paid and the guest notified once Kafka is back', { timeout: 300_000 }, async () => {
     const { guest, sn } = await payWhileKafkaIsDown()
     const order = await waitForOrderState(guest.token, sn, 1, 60_000)
     assert.equal(order.payType, 'WECHAT_PAY')
