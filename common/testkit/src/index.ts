@@ -3,6 +3,8 @@
  * Every helper creates its own data (fresh mobiles, fresh users), so tests never depend on order.
  */
 import { randomInt } from 'node:crypto'
+import { Writable } from 'node:stream'
+import { createLogger, type Logger } from '@looklook/logx'
 
 /** Base URL of the gateway (override with LOOKLOOK_GATEWAY). */
 export const GATEWAY = process.env.LOOKLOOK_GATEWAY ?? 'http://127.0.0.1:8888'
@@ -99,4 +101,23 @@ export async function waitFor<T>(fn: () => Promise<T>, opts: { timeoutMs?: numbe
     last = await fn()
   }
   return last
+}
+
+/** A logger whose JSON lines stay in memory, so tests can check what was logged. */
+export function memoryLogger(service: string, level = 'debug'): { logger: Logger; lines: () => Record<string, unknown>[] } {
+  const chunks: string[] = []
+  const destination = new Writable({
+    write(chunk: Buffer, _enc, cb) {
+      chunks.push(chunk.toString())
+      cb()
+    },
+  })
+  const logger = createLogger({ service, level, destination })
+  const lines = () =>
+    chunks
+      .join('')
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as Record<string, unknown>)
+  return { logger, lines }
 }

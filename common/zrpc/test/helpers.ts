@@ -1,31 +1,13 @@
-import { Writable } from 'node:stream'
 import { setTimeout as sleep } from 'node:timers/promises'
 import type { TRpcClientConf } from '@looklook/conf'
 import type { AdaptiveShedder } from '@looklook/core'
-import { createLogger, type Logger } from '@looklook/logx'
+import { memoryLogger as memoryLoggerOf } from '@looklook/testkit'
 import { CodeError } from '@looklook/xerr'
 import { trace } from '@opentelemetry/api'
 import { createRpcClient, createRpcServer, type RpcClient, type RpcClientOptions, type RpcServer } from '../src/index.ts'
 import { type EchoResp, type EchoService, echoServiceName, zrpctestProto } from './gen/zrpctest.ts'
 
-/** A logger whose JSON lines are kept in memory so tests can look at what was logged. */
-export function memoryLogger(): { logger: Logger; lines: () => Record<string, unknown>[] } {
-  const chunks: string[] = []
-  const destination = new Writable({
-    write(chunk: Buffer, _enc, cb) {
-      chunks.push(chunk.toString())
-      cb()
-    },
-  })
-  const logger = createLogger({ service: 'zrpc-test', level: 'debug', destination })
-  const lines = () =>
-    chunks
-      .join('')
-      .split('\n')
-      .filter(Boolean)
-      .map((l) => JSON.parse(l) as Record<string, unknown>)
-  return { logger, lines }
-}
+export const memoryLogger = () => memoryLoggerOf('zrpc-test')
 
 export interface EchoServer {
   server: RpcServer

@@ -1,9 +1,9 @@
 import { randomInt } from 'node:crypto'
-import { Writable } from 'node:stream'
-import { createLogger, type Logger } from '@looklook/logx'
+import type { Logger } from '@looklook/logx'
 import { createPool, SqlConn } from '@looklook/model'
 import { type MqueueService, mqueueProto, mqueueServiceName } from '@looklook/mqueue-rpc/gen'
 import { type HomestayOrder, TradeState } from '@looklook/order-model'
+import { memoryLogger as memoryLoggerOf } from '@looklook/testkit'
 import { createRpcServer, type RpcServer } from '@looklook/zrpc'
 import { createOrderClient, type OrderClient } from '../src/client.ts'
 import { loadOrderRpcConf } from '../src/config.ts'
@@ -11,24 +11,7 @@ import { dayOf, dayToDate } from '../src/logic/dates.ts'
 import { createServer } from '../src/server.ts'
 import { createServiceContext, type ServiceContext } from '../src/svc-context.ts'
 
-/** A logger whose JSON lines stay in memory, so tests can check what was logged. */
-export function memoryLogger(): { logger: Logger; lines: () => Record<string, unknown>[] } {
-  const chunks: string[] = []
-  const destination = new Writable({
-    write(chunk: Buffer, _enc, cb) {
-      chunks.push(chunk.toString())
-      cb()
-    },
-  })
-  const logger = createLogger({ service: 'order-rpc-test', level: 'debug', destination })
-  const lines = () =>
-    chunks
-      .join('')
-      .split('\n')
-      .filter(Boolean)
-      .map((l) => JSON.parse(l) as Record<string, unknown>)
-  return { logger, lines }
-}
+export const memoryLogger = () => memoryLoggerOf('order-rpc-test')
 
 /** A stand-in mqueue-rpc that records the close jobs it is asked for and can be made to fail. */
 export interface FakeMqueue {

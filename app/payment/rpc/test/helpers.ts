@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import { readFileSync } from 'node:fs'
-import { Writable } from 'node:stream'
-import { createLogger, type Logger } from '@looklook/logx'
+import { memoryLogger as memoryLoggerOf } from '@looklook/testkit'
 import { CodeError } from '@looklook/xerr'
 import { context, trace } from '@opentelemetry/api'
 import { createConnection } from 'mysql2/promise'
@@ -13,24 +12,7 @@ import { createServiceContext, type ServiceContext } from '../src/svc-context.ts
 
 const MYSQL = { host: '127.0.0.1', port: 3306, user: 'looklook', password: 'looklook' }
 
-/** Log lines kept in memory (and off the test output), so tests can look at what the relay logged. */
-export function memoryLogger(): { logger: Logger; lines: () => Record<string, unknown>[] } {
-  const chunks: string[] = []
-  const destination = new Writable({
-    write(chunk: Buffer, _enc, cb) {
-      chunks.push(chunk.toString())
-      cb()
-    },
-  })
-  const logger = createLogger({ service: 'payment-rpc-test', level: 'info', destination })
-  const lines = () =>
-    chunks
-      .join('')
-      .split('\n')
-      .filter(Boolean)
-      .map((l) => JSON.parse(l) as Record<string, unknown>)
-  return { logger, lines }
-}
+export const memoryLogger = () => memoryLoggerOf('payment-rpc-test', 'info')
 
 /** Stands in for mqueue-rpc: records what it was given, or fails while `failing` is set. */
 export class FakePublisher implements PaymentEventPublisher {
