@@ -22,7 +22,7 @@ source "$ROOT/scripts/lib.sh"
 
 KUSTOMIZE_MODULE=sigs.k8s.io/kustomize/kustomize/v5
 KUSTOMIZE_VERSION=v5.8.1
-KUBECONFORM_MODULE=github.com/yannh/kubeconform
+KUBECONFORM_MODULE=github.com/yannh/kubeconform/cmd/kubeconform
 KUBECONFORM_VERSION=v0.7.0
 SCHEMA_PACKAGE=kubernetes-validate
 SCHEMA_PACKAGE_VERSION=1.37.0
