@@ -1,14 +1,9 @@
 import { TradeState } from '@looklook/order-model'
 import type { HomestayOrder } from '@looklook/order-rpc/gen'
-import type { RequestCtx } from '@looklook/rest'
+import { fenToYuan, type RequestCtx } from '@looklook/rest'
 import { CodeError, ErrCode } from '@looklook/xerr'
 import type { ServiceContext } from '../svc-context.ts'
 import type { CreateHomestayOrderReq, UserHomestayOrderDetailResp, UserHomestayOrderListReq, UserHomestayOrderListView } from '../types.ts'
-
-/** Fen (integer cents) to yuan with 2 decimals, truncated: 29900 → 299, 2999 → 29.99. */
-export function fenToYuan(fen: number): number {
-  return Math.trunc(fen) / 100
-}
 
 /**
  * The check-in code is what the guest shows the host, so it is shown only while it means

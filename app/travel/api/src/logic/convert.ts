@@ -1,10 +1,6 @@
+import { fenToYuan } from '@looklook/rest'
 import type { Homestay } from '@looklook/travel-rpc/gen'
 import type { HomestayView } from '../types.ts'
-
-/** Fen (integer cents) to yuan with 2 decimals, truncated: 29900 → 299, 2999 → 29.99. */
-export function fenToYuan(fen: number): number {
-  return Math.trunc(fen) / 100
-}
 
 /** The api's view of a homestay (a model row or travel-rpc's message, both in fen). */
 export function toHomestayView(h: Homestay): HomestayView {

@@ -1,11 +1,11 @@
 import { finish, mapReduce } from '@looklook/core'
 import type { RequestCtx } from '@looklook/rest'
+import { fenToYuan } from '@looklook/rest'
 import { HomestayActivityType, type HomestayBusiness } from '@looklook/travel-model'
 import type { User } from '@looklook/usercenter-rpc/gen'
 import { CodeError } from '@looklook/xerr'
 import type { ServiceContext } from '../svc-context.ts'
 import type { BossView, BusinessListItem } from '../types.ts'
-import { fenToYuan } from './convert.ts'
 import { profileOrUndefined } from './users.ts'
 
 const GOOD_BOSS_LIMIT = 10
