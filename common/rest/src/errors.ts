@@ -58,8 +58,9 @@ export function mapError(err: unknown, bodyLimit: number): MappedError {
     return {
       status: 400,
       body: fail(err.code, err.message),
-      // A CodeError carrying a cause wraps an internal failure (DB, rpc) that operators must see.
-      log: err.cause === undefined ? 'info' : 'error',
+      // A CodeError wrapping an internal failure (DB, network) must be seen by operators; a business
+      // refusal, even one an rpc sent, is an expected answer.
+      log: err.internal ? 'error' : 'info',
     }
   }
   if (err instanceof RequestTimeoutError) {

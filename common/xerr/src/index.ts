@@ -42,15 +42,22 @@ export function isKnownCode(code: number): boolean {
  */
 export class CodeError extends Error {
   readonly code: number
+  /**
+   * Whether the cause is an internal failure operators must see in the logs (DB, network). False for
+   * a business refusal that merely crossed a boundary, e.g. an rpc's CodeError carried by its gRPC status.
+   */
+  readonly internal: boolean
 
-  constructor(code: number, message?: string, options?: { cause?: unknown }) {
+  constructor(code: number, message?: string, options?: { cause?: unknown; internal?: boolean }) {
     super(message ?? messageOf(code), options)
     this.name = 'CodeError'
     this.code = code
+    this.internal = options?.internal ?? options?.cause !== undefined
   }
 
   static param(message = messageOf(ErrCode.REQUEST_PARAM_ERROR), cause?: unknown): CodeError {
-    return new CodeError(ErrCode.REQUEST_PARAM_ERROR, message, { cause })
+    // A bad request is the caller's fault: its cause is detail for debugging, not an internal failure.
+    return new CodeError(ErrCode.REQUEST_PARAM_ERROR, message, { cause, internal: false })
   }
 
   static common(message = messageOf(ErrCode.SERVER_COMMON_ERROR), cause?: unknown): CodeError {

@@ -68,7 +68,8 @@ export function fromServiceError(err: unknown): CodeError {
   if (isServiceError(err)) {
     const raw = err.metadata?.get(ERR_CODE_KEY)[0]
     const code = typeof raw === 'string' && /^\d+$/.test(raw) ? Number(raw) : Number.NaN
-    if (Number.isSafeInteger(code) && code > 0) return new CodeError(code, err.details || undefined, { cause: err })
+    // The server already logged whatever lay behind a business error; here it is an expected answer.
+    if (Number.isSafeInteger(code) && code > 0) return new CodeError(code, err.details || undefined, { cause: err, internal: false })
   }
   return new CodeError(ErrCode.SERVER_COMMON_ERROR, undefined, { cause: err })
 }

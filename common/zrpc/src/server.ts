@@ -152,7 +152,7 @@ export function createRpcServer(opts: RpcServerOptions): RpcServer {
     } else if (err instanceof CodeError) {
       // A business error is normal flow (the access line notes its code); one wrapping an internal cause
       // (DB, downstream rpc) is logged in full, since its detail never leaves the process.
-      if (err.cause !== undefined) methodLogger.error({ err, peer, xerrCode: err.code }, `business error with cause: ${err.message}`)
+      if (err.internal) methodLogger.error({ err, peer, xerrCode: err.code }, `business error with cause: ${err.message}`)
     } else {
       methodLogger.error({ err, peer }, 'rpc handler failed')
     }
