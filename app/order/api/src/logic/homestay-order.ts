@@ -47,20 +47,23 @@ export async function userHomestayOrderList(
     lastId: req.lastId,
     pageSize: req.pageSize,
   })
+  return { list: list.map(listView) }
+}
+
+/** The fields of an order the list shows; the detail shows these and more. */
+function listView(o: HomestayOrder): UserHomestayOrderListView {
   return {
-    list: list.map((o) => ({
-      sn: o.sn,
-      title: o.title,
-      subTitle: o.subTitle,
-      homestayId: o.homestayId,
-      cover: o.cover,
-      orderTotalPrice: fenToYuan(o.orderTotalPrice),
-      createTime: o.createTime,
-      tradeState: o.tradeState,
-      liveStartDate: o.liveStartDate,
-      liveEndDate: o.liveEndDate,
-      tradeCode: visibleTradeCode(o),
-    })),
+    sn: o.sn,
+    title: o.title,
+    subTitle: o.subTitle,
+    homestayId: o.homestayId,
+    cover: o.cover,
+    orderTotalPrice: fenToYuan(o.orderTotalPrice),
+    createTime: o.createTime,
+    tradeState: o.tradeState,
+    liveStartDate: o.liveStartDate,
+    liveEndDate: o.liveEndDate,
+    tradeCode: visibleTradeCode(o),
   }
 }
 
@@ -88,12 +91,8 @@ export async function userHomestayOrderDetail(svc: ServiceContext, ctx: RequestC
   if (!o || o.userId !== userId) throw errOrderNotFound()
   const payment = await paymentOf(svc, ctx, o)
   return {
-    sn: o.sn,
+    ...listView(o),
     userId: o.userId,
-    homestayId: o.homestayId,
-    title: o.title,
-    subTitle: o.subTitle,
-    cover: o.cover,
     info: o.info,
     foodInfo: o.foodInfo,
     foodPrice: fenToYuan(o.foodPrice),
@@ -101,12 +100,6 @@ export async function userHomestayOrderDetail(svc: ServiceContext, ctx: RequestC
     marketHomestayPrice: fenToYuan(o.marketHomestayPrice),
     homestayBusinessId: o.homestayBusinessId,
     homestayUserId: o.homestayUserId,
-    orderTotalPrice: fenToYuan(o.orderTotalPrice),
-    createTime: o.createTime,
-    tradeState: o.tradeState,
-    liveStartDate: o.liveStartDate,
-    liveEndDate: o.liveEndDate,
-    tradeCode: visibleTradeCode(o),
     foodTotalPrice: fenToYuan(o.foodTotalPrice),
     homestayTotalPrice: fenToYuan(o.homestayTotalPrice),
     remark: o.remark,
