@@ -3,6 +3,7 @@
  * interpolation, defaults and validation against a TypeBox schema at boot.
  */
 import { readFileSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
 import { type Static, type TObject, type TSchema, Type } from '@sinclair/typebox'
 import { Value } from '@sinclair/typebox/value'
 import { parse } from 'yaml'
@@ -62,9 +63,12 @@ export function parseConfig<S extends TSchema>(
   return cleaned as Static<S>
 }
 
-/** Loads a process's YAML file (`etc/<name>.yaml`), or the path in `$CONFIG_FILE` when set. */
-export function loadConfig<S extends TSchema>(schema: S, file: string): Static<S> {
-  const path = process.env.CONFIG_FILE || file
+/**
+ * Loads a process's YAML file (`etc/<name>.yaml`, a path or a `file:` URL such as
+ * `new URL('../etc/order-api.yaml', import.meta.url)`), or the path in `$CONFIG_FILE` when set.
+ */
+export function loadConfig<S extends TSchema>(schema: S, file: string | URL): Static<S> {
+  const path = process.env.CONFIG_FILE || (file instanceof URL ? fileURLToPath(file) : file)
   let text: string
   try {
     text = readFileSync(path, 'utf8')

@@ -1,4 +1,3 @@
-import { fileURLToPath } from 'node:url'
 import { extend, loadConfig, RestConf, RpcClientConf, type Static, Type } from '@looklook/conf'
 
 export const IdentityApiConf = extend(RestConf, {
@@ -8,6 +7,6 @@ export const IdentityApiConf = extend(RestConf, {
 })
 export type IdentityApiConf = Static<typeof IdentityApiConf>
 
-export function loadIdentityApiConf(file = fileURLToPath(new URL('../etc/identity-api.yaml', import.meta.url))): IdentityApiConf {
+export function loadIdentityApiConf(file: string | URL = new URL('../etc/identity-api.yaml', import.meta.url)): IdentityApiConf {
   return loadConfig(IdentityApiConf, file)
 }

@@ -1,4 +1,3 @@
-import { fileURLToPath } from 'node:url'
 import { extend, loadConfig, RedisConf, RpcServerConf, type Static, Type } from '@looklook/conf'
 
 export const JwtAuthConf = Type.Object({
@@ -13,6 +12,6 @@ export const IdentityRpcConf = extend(RpcServerConf, {
 })
 export type IdentityRpcConf = Static<typeof IdentityRpcConf>
 
-export function loadIdentityRpcConf(file = fileURLToPath(new URL('../etc/identity-rpc.yaml', import.meta.url))): IdentityRpcConf {
+export function loadIdentityRpcConf(file: string | URL = new URL('../etc/identity-rpc.yaml', import.meta.url)): IdentityRpcConf {
   return loadConfig(IdentityRpcConf, file)
 }

@@ -1,4 +1,3 @@
-import { fileURLToPath } from 'node:url'
 import { BaseConf, loadConfig, type Static, Type } from '@looklook/conf'
 import { KafkaConsumerConf } from '@looklook/kq'
 
@@ -17,6 +16,6 @@ export const MessageMqConf = Type.Object({
 })
 export type MessageMqConf = Static<typeof MessageMqConf>
 
-export function loadMessageMqConf(file = fileURLToPath(new URL('../etc/message-mq.yaml', import.meta.url))): MessageMqConf {
+export function loadMessageMqConf(file: string | URL = new URL('../etc/message-mq.yaml', import.meta.url)): MessageMqConf {
   return loadConfig(MessageMqConf, file)
 }

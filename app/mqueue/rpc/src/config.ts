@@ -1,4 +1,3 @@
-import { fileURLToPath } from 'node:url'
 import { extend, loadConfig, RedisConf, RpcServerConf, type Static, Type } from '@looklook/conf'
 
 export const MqueueRpcConf = extend(RpcServerConf, {
@@ -13,6 +12,6 @@ export const MqueueRpcConf = extend(RpcServerConf, {
 })
 export type MqueueRpcConf = Static<typeof MqueueRpcConf>
 
-export function loadMqueueRpcConf(file = fileURLToPath(new URL('../etc/mqueue-rpc.yaml', import.meta.url))): MqueueRpcConf {
+export function loadMqueueRpcConf(file: string | URL = new URL('../etc/mqueue-rpc.yaml', import.meta.url)): MqueueRpcConf {
   return loadConfig(MqueueRpcConf, file)
 }

@@ -1,4 +1,3 @@
-import { fileURLToPath } from 'node:url'
 import { BaseConf, loadConfig, RedisConf, type Static, Type } from '@looklook/conf'
 
 const Every = Type.Integer({ minimum: 1000, description: 'milliseconds between runs' })
@@ -21,7 +20,7 @@ export const MqueueSchedulerConf = Type.Object({
 export type MqueueSchedulerConf = Static<typeof MqueueSchedulerConf>
 
 export function loadMqueueSchedulerConf(
-  file = fileURLToPath(new URL('../etc/mqueue-scheduler.yaml', import.meta.url)),
+  file: string | URL = new URL('../etc/mqueue-scheduler.yaml', import.meta.url),
 ): MqueueSchedulerConf {
   return loadConfig(MqueueSchedulerConf, file)
 }

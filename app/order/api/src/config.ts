@@ -1,4 +1,3 @@
-import { fileURLToPath } from 'node:url'
 import { extend, loadConfig, RestConf, RpcClientConf, type Static } from '@looklook/conf'
 
 export const OrderApiConf = extend(RestConf, {
@@ -7,6 +6,6 @@ export const OrderApiConf = extend(RestConf, {
 })
 export type OrderApiConf = Static<typeof OrderApiConf>
 
-export function loadOrderApiConf(file = fileURLToPath(new URL('../etc/order-api.yaml', import.meta.url))): OrderApiConf {
+export function loadOrderApiConf(file: string | URL = new URL('../etc/order-api.yaml', import.meta.url)): OrderApiConf {
   return loadConfig(OrderApiConf, file)
 }

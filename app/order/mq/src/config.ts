@@ -1,4 +1,3 @@
-import { fileURLToPath } from 'node:url'
 import { BaseConf, ConfigError, DBConf, loadConfig, RedisConf, RpcClientConf, type Static, Type } from '@looklook/conf'
 import { KafkaConsumerConf } from '@looklook/kq'
 
@@ -26,7 +25,7 @@ export const OrderMqConf = Type.Object({
 })
 export type OrderMqConf = Static<typeof OrderMqConf>
 
-export function loadOrderMqConf(file = fileURLToPath(new URL('../etc/order-mq.yaml', import.meta.url))): OrderMqConf {
+export function loadOrderMqConf(file: string | URL = new URL('../etc/order-mq.yaml', import.meta.url)): OrderMqConf {
   const conf = loadConfig(OrderMqConf, file)
   try {
     new Intl.DateTimeFormat('en-US', { timeZone: conf.TimeZone })

@@ -20,8 +20,8 @@ export function checkTimeZone(zone: string, source = 'config'): void {
   }
 }
 
-export function loadOrderRpcConf(file = fileURLToPath(new URL('../etc/order-rpc.yaml', import.meta.url))): OrderRpcConf {
+export function loadOrderRpcConf(file: string | URL = new URL('../etc/order-rpc.yaml', import.meta.url)): OrderRpcConf {
   const conf = loadConfig(OrderRpcConf, file)
-  checkTimeZone(conf.TimeZone, file)
+  checkTimeZone(conf.TimeZone, file instanceof URL ? fileURLToPath(file) : file)
   return conf
 }

@@ -36,6 +36,6 @@ export function keyPath(path: string): string {
   return isAbsolute(path) ? path : resolve(PACKAGE_DIR, path)
 }
 
-export function loadPaymentApiConf(file = fileURLToPath(new URL('../etc/payment-api.yaml', import.meta.url))): PaymentApiConf {
+export function loadPaymentApiConf(file: string | URL = new URL('../etc/payment-api.yaml', import.meta.url)): PaymentApiConf {
   return loadConfig(PaymentApiConf, file)
 }

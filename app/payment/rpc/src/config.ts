@@ -1,4 +1,3 @@
-import { fileURLToPath } from 'node:url'
 import { DBConf, extend, loadConfig, RedisConf, RpcClientConf, RpcServerConf, type Static, Type } from '@looklook/conf'
 
 export const OutboxConf = Type.Object({
@@ -17,6 +16,6 @@ export const PaymentRpcConf = extend(RpcServerConf, {
 })
 export type PaymentRpcConf = Static<typeof PaymentRpcConf>
 
-export function loadPaymentRpcConf(file = fileURLToPath(new URL('../etc/payment-rpc.yaml', import.meta.url))): PaymentRpcConf {
+export function loadPaymentRpcConf(file: string | URL = new URL('../etc/payment-rpc.yaml', import.meta.url)): PaymentRpcConf {
   return loadConfig(PaymentRpcConf, file)
 }

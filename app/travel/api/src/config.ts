@@ -1,4 +1,3 @@
-import { fileURLToPath } from 'node:url'
 import { DBConf, extend, loadConfig, RedisConf, RestConf, RpcClientConf, type Static } from '@looklook/conf'
 
 export const TravelApiConf = extend(RestConf, {
@@ -9,6 +8,6 @@ export const TravelApiConf = extend(RestConf, {
 })
 export type TravelApiConf = Static<typeof TravelApiConf>
 
-export function loadTravelApiConf(file = fileURLToPath(new URL('../etc/travel-api.yaml', import.meta.url))): TravelApiConf {
+export function loadTravelApiConf(file: string | URL = new URL('../etc/travel-api.yaml', import.meta.url)): TravelApiConf {
   return loadConfig(TravelApiConf, file)
 }

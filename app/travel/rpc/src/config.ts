@@ -1,4 +1,3 @@
-import { fileURLToPath } from 'node:url'
 import { DBConf, extend, loadConfig, RedisConf, RpcServerConf, type Static } from '@looklook/conf'
 
 export const TravelRpcConf = extend(RpcServerConf, {
@@ -7,6 +6,6 @@ export const TravelRpcConf = extend(RpcServerConf, {
 })
 export type TravelRpcConf = Static<typeof TravelRpcConf>
 
-export function loadTravelRpcConf(file = fileURLToPath(new URL('../etc/travel-rpc.yaml', import.meta.url))): TravelRpcConf {
+export function loadTravelRpcConf(file: string | URL = new URL('../etc/travel-rpc.yaml', import.meta.url)): TravelRpcConf {
   return loadConfig(TravelRpcConf, file)
 }

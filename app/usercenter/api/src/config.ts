@@ -1,4 +1,3 @@
-import { fileURLToPath } from 'node:url'
 import { extend, loadConfig, RestConf, RpcClientConf, type Static, Type } from '@looklook/conf'
 
 export const UsercenterApiConf = extend(RestConf, {
@@ -11,6 +10,6 @@ export const UsercenterApiConf = extend(RestConf, {
 })
 export type UsercenterApiConf = Static<typeof UsercenterApiConf>
 
-export function loadUsercenterApiConf(file = fileURLToPath(new URL('../etc/usercenter-api.yaml', import.meta.url))): UsercenterApiConf {
+export function loadUsercenterApiConf(file: string | URL = new URL('../etc/usercenter-api.yaml', import.meta.url)): UsercenterApiConf {
   return loadConfig(UsercenterApiConf, file)
 }

@@ -1,4 +1,3 @@
-import { fileURLToPath } from 'node:url'
 import { DBConf, extend, loadConfig, RedisConf, RpcClientConf, RpcServerConf, type Static } from '@looklook/conf'
 
 export const UsercenterRpcConf = extend(RpcServerConf, {
@@ -8,6 +7,6 @@ export const UsercenterRpcConf = extend(RpcServerConf, {
 })
 export type UsercenterRpcConf = Static<typeof UsercenterRpcConf>
 
-export function loadUsercenterRpcConf(file = fileURLToPath(new URL('../etc/usercenter-rpc.yaml', import.meta.url))): UsercenterRpcConf {
+export function loadUsercenterRpcConf(file: string | URL = new URL('../etc/usercenter-rpc.yaml', import.meta.url)): UsercenterRpcConf {
   return loadConfig(UsercenterRpcConf, file)
 }
