@@ -1,20 +1,21 @@
-import { createIdentityClient, type IdentityClient } from '@looklook/identity-rpc/client'
 import type { Logger } from '@looklook/logx'
+import { createRedis, type Redis } from '@looklook/model/redis'
 import type { IdentityApiConf } from './config.ts'
 
 export interface ServiceContext {
   config: IdentityApiConf
-  identityRpc: IdentityClient
+  /** The token store identity-rpc writes; read here so the gateway check costs one Redis GET, not an rpc. */
+  redis: Redis
   close(): Promise<void>
 }
 
 export function createServiceContext(config: IdentityApiConf, logger: Logger): ServiceContext {
-  const identityRpc = createIdentityClient(config.IdentityRpc, logger)
+  const redis = createRedis(config.Redis, { log: logger })
   return {
     config,
-    identityRpc,
+    redis,
     async close() {
-      identityRpc.close()
+      await redis.quit()
     },
   }
 }

@@ -1,3 +1,4 @@
+import { isCurrentToken } from '@looklook/identity-rpc/token-store'
 import jwt from 'jsonwebtoken'
 import type { ServiceContext } from '../svc-context.ts'
 
@@ -30,9 +31,10 @@ function userIdFromJwt(token: string, secret: string): number {
 }
 
 /**
- * The gateway rule (SPEC §6): a route needing login requires a valid token; a public route passes
+ * The gateway rule (doc/gateway.md): a route needing login requires a valid token; a public route passes
  * without one as user 0, but a token that is sent must be valid. Valid = signed with our secret, not
- * expired, and still the one identity-rpc holds for the user (logout and a newer login revoke it).
+ * expired, and still the one identity-rpc holds for the user in Redis (logout and a newer login
+ * revoke it). The store is read on every request, never cached, so a revocation holds at once.
  */
 export async function verifyToken(svc: ServiceContext, authorization: string | undefined, originalUri: string): Promise<VerifyResult> {
   const path = (originalUri || '/').split('?')[0] ?? '/'
@@ -40,6 +42,5 @@ export async function verifyToken(svc: ServiceContext, authorization: string | u
   if (!token) return { userId: 0, ok: isPublicPath(svc.config.NoAuthUrls, path) }
   const userId = userIdFromJwt(token, svc.config.JwtAuth.AccessSecret)
   if (userId === 0) return { userId: 0, ok: false }
-  const res = await svc.identityRpc.validateToken({ userId, token })
-  return res.ok ? { userId, ok: true } : { userId: 0, ok: false }
+  return (await isCurrentToken(svc.redis, userId, token)) ? { userId, ok: true } : { userId: 0, ok: false }
 }
