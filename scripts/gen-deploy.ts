@@ -6,8 +6,9 @@
  *
  *   deploy/k8s/base/<process>/<process>.yaml   the container variant of etc/<process>.yaml (below)
  *   deploy/k8s/base/<process>/*.yaml           Deployment, Service, HPA (apis) and their kustomization
- *   deploy/k8s/base/nginx-gateway/             the gateway: deploy/nginx/conf.d/looklook-gateway.conf with
- *                                              the apis' Service names as upstreams, Deployment, Service
+ *   deploy/nginx/nginx.conf, conf.d/…          the local gateway, from deploy/nginx/templates (loopback)
+ *   deploy/k8s/base/nginx-gateway/             the container gateway from the same templates (the apis'
+ *                                              Service names as upstreams), Deployment, Service
  *   deploy/k8s/base/kustomization.yaml         namespace looklook, every process
  *   docker-compose.yml                         the gateway and one service per process, with hot reload
  *   deploy/prometheus/server/prometheus.yml    one scrape job per process: <process>:<metrics port>
@@ -276,12 +277,12 @@ function hpa(name: string, component: string): unknown {
   }
 }
 
-function kustomization(resources: string[], configMap: { name: string; file: string }): unknown {
+function kustomization(resources: string[], configMap: { name: string; files: readonly string[] }): unknown {
   return {
     apiVersion: 'kustomize.config.k8s.io/v1beta1',
     kind: 'Kustomization',
     resources,
-    configMapGenerator: [{ name: configMap.name, files: [configMap.file] }],
+    configMapGenerator: [{ name: configMap.name, files: [...configMap.files] }],
   }
 }
 
@@ -289,19 +290,69 @@ const GATEWAY = 'nginx-gateway'
 const GATEWAY_PORT = 8888
 const GATEWAY_IMAGE = 'nginxinc/nginx-unprivileged:1.28-alpine'
 
-/** deploy/nginx/conf.d/looklook-gateway.conf with the apis' host names for upstreams and every interface to listen on. */
-export function gatewayConf(apis: Process[], base = root): string {
-  const source = 'deploy/nginx/conf.d/looklook-gateway.conf'
-  let text = readFileSync(join(base, source), 'utf8')
-  text = text.replace(/^(\s*listen\s+)127\.0\.0\.1:(\d+);/m, '$1$2;')
-  text = text.replace(/^(\s*server\s+)127\.0\.0\.1:(\d+)(.*)$/gm, (line, lead: string, port: string, rest: string) => {
-    const api = apis.find((a) => a.port === Number(port))
-    if (api === undefined) throw new Error(`${source}: upstream ${line.trim()} is no api's port`)
-    return `${lead}${api.name}:${port}${rest}`
-  })
-  const left = text.split('\n').find((line) => !line.trimStart().startsWith('#') && LOOPBACK.test(line))
-  if (left !== undefined) throw new Error(`${source}: cannot place "${left.trim()}" in a container`)
-  return `# ${source} for containers: upstreams are the apis' Service (Compose: service) names. ${GENERATED}\n${text}`
+/** The gateway's two nginx files, rendered from deploy/nginx/templates for each place it runs. */
+const GATEWAY_TEMPLATES = 'deploy/nginx/templates'
+const GATEWAY_FILES = ['nginx.conf', 'looklook-gateway.conf'] as const
+/** The gateway container's CPU limit, in cores; nginx runs one worker per core it may use. */
+const GATEWAY_CPUS = 1
+
+/**
+ * Fills a template's `{{name}}` placeholders: inline ones take a string; one alone on its line takes a
+ * list of lines, each at that line's indentation. A placeholder without a value is an error.
+ */
+export function fillTemplate(source: string, text: string, values: Record<string, string | readonly string[]>): string {
+  const value = (name: string): string | readonly string[] => {
+    const v = values[name]
+    if (v === undefined) throw new Error(`${source}: no value for {{${name}}}`)
+    return v
+  }
+  return text
+    .replace(/^([ \t]*)\{\{([\w-]+)\}\}[ \t]*$/gm, (_, indent: string, name: string) => {
+      const v = value(name)
+      return (typeof v === 'string' ? [v] : v).map((line) => `${indent}${line}`).join('\n')
+    })
+    .replace(/\{\{([\w-]+)\}\}/g, (_, name: string) => {
+      const v = value(name)
+      if (typeof v !== 'string') throw new Error(`${source}: {{${name}}} takes whole lines, not a place inside one`)
+      return v
+    })
+}
+
+/**
+ * The gateway's nginx.conf and looklook-gateway.conf for local runs (`./looklook up`: loopback, paths under
+ * data/nginx/, a worker per core) or for containers (Compose and Kubernetes: the apis' Service names as
+ * upstreams, every interface, /tmp, a worker per core of the container's CPU limit). One source, so the
+ * same limits, timeouts and error pages hold everywhere.
+ */
+export function gatewayFiles(target: 'local' | 'container', apis: Process[], base = root): Record<(typeof GATEWAY_FILES)[number], string> {
+  const local = target === 'local'
+  const values: Record<string, string | readonly string[]> = local
+    ? {
+        worker_processes: 'auto',
+        pid: 'logs/nginx.pid',
+        access_log: 'logs/access.log',
+        temp: 'tmp',
+        listen: [`listen 127.0.0.1:${GATEWAY_PORT};`, `listen [::1]:${GATEWAY_PORT};`],
+      }
+    : {
+        worker_processes: String(GATEWAY_CPUS),
+        pid: '/tmp/nginx.pid',
+        access_log: '/dev/stdout',
+        temp: '/tmp',
+        listen: [`listen ${GATEWAY_PORT};`],
+      }
+  for (const api of apis) values[api.name] = `${local ? '127.0.0.1' : api.name}:${api.port}`
+  const render = (file: (typeof GATEWAY_FILES)[number]): string => {
+    const source = `${GATEWAY_TEMPLATES}/${file}.in`
+    const text = fillTemplate(source, readFileSync(join(base, source), 'utf8'), values)
+    if (!local) {
+      const left = text.split('\n').find((line) => !line.trimStart().startsWith('#') && LOOPBACK.test(line))
+      if (left !== undefined) throw new Error(`${source}: cannot place "${left.trim()}" in a container`)
+    }
+    const where = local ? 'local runs' : "containers: upstreams are the apis' Service (Compose: service) names"
+    return `# ${source} for ${where}. Generated by scripts/gen-deploy.ts: edit the template, then run it again.\n${text}`
+  }
+  return { 'nginx.conf': render('nginx.conf'), 'looklook-gateway.conf': render('looklook-gateway.conf') }
 }
 
 function gatewayManifests(): Record<string, unknown> {
@@ -328,17 +379,24 @@ function gatewayManifests(): Record<string, unknown> {
                 readinessProbe: { ...healthz, periodSeconds: 5 },
                 livenessProbe: { ...healthz, periodSeconds: 10 },
                 lifecycle: { preStop: { sleep: { seconds: 5 } } },
-                resources: { requests: { cpu: '100m', memory: '64Mi' }, limits: { cpu: '1', memory: '256Mi' } },
+                resources: { requests: { cpu: '100m', memory: '64Mi' }, limits: { cpu: String(GATEWAY_CPUS), memory: '256Mi' } },
                 securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } },
                 volumeMounts: [
+                  // conf.d holds only the gateway's server (hiding the image's default one); the image's
+                  // nginx.conf is replaced too, as the worker and connection limits live there.
                   { name: 'conf', mountPath: '/etc/nginx/conf.d', readOnly: true },
+                  { name: 'main-conf', mountPath: '/etc/nginx/nginx.conf', subPath: 'nginx.conf', readOnly: true },
                   // The unprivileged image keeps its pid file and proxy buffers under /tmp.
                   { name: 'tmp', mountPath: '/tmp' },
                 ],
               },
             ],
             volumes: [
-              { name: 'conf', configMap: { name: `${GATEWAY}-conf` } },
+              {
+                name: 'conf',
+                configMap: { name: `${GATEWAY}-conf`, items: [{ key: 'looklook-gateway.conf', path: 'looklook-gateway.conf' }] },
+              },
+              { name: 'main-conf', configMap: { name: `${GATEWAY}-conf`, items: [{ key: 'nginx.conf', path: 'nginx.conf' }] } },
               { name: 'tmp', emptyDir: {} },
             ],
           },
@@ -442,6 +500,7 @@ function composeFile(procs: Process[], configs: Map<string, ContainerConfig>, ba
     `    ports: ["${GATEWAY_PORT}:${GATEWAY_PORT}"]`,
     '    volumes:',
     `      - ./deploy/k8s/base/${GATEWAY}/looklook-gateway.conf:/etc/nginx/conf.d/default.conf:ro`,
+    `      - ./deploy/k8s/base/${GATEWAY}/nginx.conf:/etc/nginx/nginx.conf:ro`,
     '    networks: [looklook_net]',
     '    depends_on:',
     ...procs.filter((p) => p.kind === 'api').map((p) => `      - ${p.name}`),
@@ -550,16 +609,16 @@ export function render(base = root): Map<string, string> {
       files.set(`${dir}/hpa.yaml`, yamlFile(hpa(proc.name, proc.kind)))
       resources.push('hpa.yaml')
     }
-    files.set(`${dir}/kustomization.yaml`, yamlFile(kustomization(resources, { name: `${proc.name}-conf`, file: `${proc.name}.yaml` })))
+    files.set(`${dir}/kustomization.yaml`, yamlFile(kustomization(resources, { name: `${proc.name}-conf`, files: [`${proc.name}.yaml`] })))
   }
   const gwDir = `deploy/k8s/base/${GATEWAY}`
-  files.set(`${gwDir}/looklook-gateway.conf`, gatewayConf(apis, base))
+  for (const [file, text] of Object.entries(gatewayFiles('container', apis, base))) files.set(`${gwDir}/${file}`, text)
+  const local = gatewayFiles('local', apis, base)
+  files.set('deploy/nginx/nginx.conf', local['nginx.conf'])
+  files.set('deploy/nginx/conf.d/looklook-gateway.conf', local['looklook-gateway.conf'])
   const gw = gatewayManifests()
   for (const [file, value] of Object.entries(gw)) files.set(`${gwDir}/${file}`, yamlFile(value))
-  files.set(
-    `${gwDir}/kustomization.yaml`,
-    yamlFile(kustomization(Object.keys(gw), { name: `${GATEWAY}-conf`, file: 'looklook-gateway.conf' })),
-  )
+  files.set(`${gwDir}/kustomization.yaml`, yamlFile(kustomization(Object.keys(gw), { name: `${GATEWAY}-conf`, files: GATEWAY_FILES })))
   files.set(
     'deploy/k8s/base/kustomization.yaml',
     yamlFile({

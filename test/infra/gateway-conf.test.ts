@@ -92,6 +92,7 @@ before(async () => {
   writeFileSync(join(dir, 'nginx.conf'), readFileSync(join(deploy, 'nginx.conf')))
   const conf = readFileSync(join(deploy, 'conf.d/looklook-gateway.conf'), 'utf8')
     .replace('listen 127.0.0.1:8888;', `listen 127.0.0.1:${gatewayPort};`)
+    .replace('listen [::1]:8888;', '')
     .replace('server 127.0.0.1:8001;', `server 127.0.0.1:${identityPort};`)
     .replace(/server 127\.0\.0\.1:800[234];/g, `server 127.0.0.1:${apiPort};`)
     .replace('server 127.0.0.1:8005;', `server 127.0.0.1:${deadPort};`)
@@ -142,14 +143,14 @@ test('a valid token reaches the api as x-user, replacing a client-sent x-user', 
   assert.equal(seen.headers['x-user'], '42')
   assert.equal(seen.headers.traceparent, traceparent)
 
-  // identity-api was asked with GET, without the body, about the original URI, with the token.
+  // identity-api was asked with GET, without the body, about the normalized path (no query), with the token.
   const auth = authCalls.at(-1)
   assert.ok(auth)
   assert.equal(auth.method, 'GET')
   assert.equal(auth.url, '/identity/v1/verify/token')
   assert.equal(auth.bodyBytes, 0)
   assert.equal(auth.headers['content-length'], undefined)
-  assert.equal(auth.headers['x-original-uri'], '/usercenter/v1/user/detail?x=1')
+  assert.equal(auth.headers['x-original-uri'], '/usercenter/v1/user/detail')
   assert.equal(auth.headers.authorization, 'Bearer good')
   assert.equal(auth.headers.traceparent, traceparent)
 })
@@ -199,12 +200,13 @@ test('a body over 1 MiB gets the JSON 400 envelope and never reaches the api', a
   assert.equal(apiCalls.length, before)
 })
 
-test('an api that is down gets the JSON 502 envelope', async () => {
+test('an api that is down gets the JSON 503 envelope with Retry-After', async () => {
   const reply = await send(`${gateway}/payment/v1/thirdPayment/thirdPaymentWxPay`, {
     headers: { authorization: 'Bearer good' },
     body: '{}',
   })
-  assert.equal(reply.status, 502)
+  assert.equal(reply.status, 503)
+  assert.equal(reply.headers['retry-after'], '5')
   assert.equal(envelope(reply).code, 100001)
 })
 
@@ -225,14 +227,15 @@ test('upstream connections are kept alive across requests', async () => {
   assert.ok(apiConnections - before <= 1, `${apiConnections - before} new upstream connections for 5 requests`)
 })
 
-test('identity-api being down is a JSON 500, not a pass', async () => {
+test('identity-api being down is a JSON 503 with Retry-After, not a pass', async () => {
   await new Promise((resolve) => {
     identity.close(resolve)
     identity.closeAllConnections()
   })
   const before = apiCalls.length
   const reply = await send(`${gateway}/usercenter/v1/user/detail`, { headers: { authorization: 'Bearer good' }, body: '{}' })
-  assert.equal(reply.status, 500)
+  assert.equal(reply.status, 503)
+  assert.equal(reply.headers['retry-after'], '5')
   assert.equal(envelope(reply).code, 100001)
   assert.equal(apiCalls.length, before)
 })
