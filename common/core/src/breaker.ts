@@ -5,7 +5,10 @@
  * `max(0, (total − protection − w·accepts) / (total + 1))`, where the weight `w` slides from `k`
  * down to 1.1 while the window has consecutive failing buckets. Two recovery rules follow newer
  * go-zero: when nothing has passed for 1 s one request is forced through as a probe, and the ratio
- * shrinks by the share of recent buckets that only saw successes.
+ * shrinks by the share of recent buckets that only saw successes. One rule goes further than
+ * go-zero, so a dependency that is back is at full success within about two probes instead of a
+ * whole window: once the calls since the last failure span {@link RECOVERY_MS} and at least
+ * {@link RECOVERY_SUCCESSES} of them succeeded, the failures before them no longer count.
  */
 
 /** Thrown by {@link GoogleBreaker.run} when the breaker drops the call. */
@@ -40,6 +43,10 @@ export interface GoogleBreakerOptions {
 
 const MIN_K = 1.1
 const FORCE_PASS_MS = 1000
+/** How long a run of calls without a failure must last before the failures before it are forgotten. */
+export const RECOVERY_MS = 500
+/** How many successes that run needs. */
+export const RECOVERY_SUCCESSES = 2
 
 interface Bucket {
   /** Absolute bucket number (`floor(now / bucketMs)`) the counts belong to. */
@@ -56,6 +63,8 @@ interface WindowStats {
   failingBuckets: number
   /** Consecutive most recent buckets with successes and no failure. */
   workingBuckets: number
+  /** Whether the calls since the last failure prove the resource healthy again (see RECOVERY_MS). */
+  recovered: boolean
 }
 
 /** Adaptive circuit breaker; one instance per protected resource (rpc method, route). */
@@ -126,12 +135,16 @@ export class GoogleBreaker {
 
   #accept(): boolean {
     const stats = this.#stats()
+    const now = this.#now()
     const buckets = this.#buckets.length
     const weight = Math.max(this.#k - ((this.#k - this.#minK) * stats.failingBuckets) / buckets, this.#minK)
     let dropRatio = (stats.total - this.#protection - weight * stats.accepts) / (stats.total + 1)
-    if (dropRatio <= 0) return true
+    if (stats.recovered || dropRatio <= 0) {
+      // Every pass is remembered, so the first probe after an outage comes a second after the last call through.
+      this.#lastPass = now
+      return true
+    }
 
-    const now = this.#now()
     // Probe: while dropping, let one call through per second so recovery is noticed even at a high drop ratio.
     if (this.#lastPass !== undefined && now - this.#lastPass > FORCE_PASS_MS) {
       this.#lastPass = now
@@ -159,18 +172,31 @@ export class GoogleBreaker {
   #stats(): WindowStats {
     const current = Math.floor(this.#now() / this.#bucketMs)
     const size = this.#buckets.length
-    const stats: WindowStats = { accepts: 0, total: 0, failingBuckets: 0, workingBuckets: 0 }
+    const stats: WindowStats = { accepts: 0, total: 0, failingBuckets: 0, workingBuckets: 0, recovered: false }
+    let failures = 0
+    // The run since the last failing bucket: where its first success fell, and how many succeeded.
+    let runStart = Number.NaN
+    let runSuccesses = 0
     // Oldest to newest, so the consecutive-bucket counters end up describing the most recent run.
     for (let i = current - size + 1; i <= current; i++) {
       const b = this.#buckets[((i % size) + size) % size]!
       if (b.index !== i) continue
       stats.accepts += b.success
       stats.total += b.success + b.failure + b.drop
+      failures += b.failure
       if (b.failure > 0) stats.workingBuckets = 0
       else if (b.success > 0) stats.workingBuckets++
       if (b.success > 0) stats.failingBuckets = 0
       else if (b.failure > 0) stats.failingBuckets++
+      if (b.failure > 0) {
+        runStart = Number.NaN
+        runSuccesses = 0
+      } else if (b.success > 0) {
+        if (Number.isNaN(runStart)) runStart = i
+        runSuccesses += b.success
+      }
     }
+    stats.recovered = failures > 0 && runSuccesses >= RECOVERY_SUCCESSES && (current - runStart) * this.#bucketMs >= RECOVERY_MS
     return stats
   }
 }

@@ -143,3 +143,43 @@ test('a promise settles once', () => {
   for (let i = 0; i < 6; i++) record(breaker, false)
   assert.equal(breaker.allow(), null)
 })
+
+test('a resource that is back is at full success once two probes spanning 500 ms succeeded', () => {
+  const { breaker, clock } = fakeBreaker()
+  // 10 s of outage at 100 calls/s: the window is all failures and drops.
+  for (let t = 0; t < 10_000; t += 10) {
+    clock.now = t
+    record(breaker, false)
+  }
+  clock.now = 10_000
+  assert.equal(breaker.allow(), null, 'still open right after the outage')
+  // The dependency is back: random() = 0 drops everything but the forced once-a-second probe.
+  let passedAt: number[] = []
+  for (let t = 10_010; t < 13_000; t += 10) {
+    clock.now = t
+    if (record(breaker, true)) passedAt.push(t)
+  }
+  const firstFull = passedAt.findIndex((t, i) => i > 0 && passedAt[i + 1] === t + 10 && passedAt[i + 2] === t + 20)
+  assert.ok(firstFull > 0, `passes resumed in full (passed at ${passedAt.slice(0, 6).join(', ')}…)`)
+  const closedAt = passedAt[firstFull]!
+  assert.ok(closedAt - 10_000 <= 2_600, `closed ${closedAt - 10_000} ms after the outage ended`)
+  // Every call after that passes.
+  assert.equal(passedAt.at(-1), 12_990)
+  assert.equal(passedAt.length - firstFull, (12_990 - closedAt) / 10 + 1)
+  passedAt = []
+})
+
+test('a failure during the recovery run keeps the old window in force', () => {
+  const { breaker, clock } = fakeBreaker()
+  for (let t = 0; t < 5_000; t += 10) {
+    clock.now = t
+    record(breaker, false)
+  }
+  // Two successful probes a second apart, then a failing one: the breaker must not stay closed.
+  clock.now = 6_100
+  assert.ok(record(breaker, true))
+  clock.now = 7_200
+  assert.ok(record(breaker, false))
+  clock.now = 7_210
+  assert.equal(breaker.allow(), null, 'the run since the last failure is too short')
+})

@@ -1,10 +1,15 @@
 /**
  * The one HTTP error mapper: business errors keep their code and public message, malformed
  * requests become 100002 with a message naming the problem, anything unknown becomes 100001 with
- * the friendly text only — its detail goes to the log. Like go-zero-looklook, errors answer
- * HTTP 400; 503 is reserved for the resilience layer (timeout, breaker, shedder, connection cap).
+ * the friendly text only — its detail goes to the log. Business and validation refusals answer
+ * HTTP 400, as go-zero-looklook does, so its clients keep working; an outage of a dependency (an rpc
+ * unreachable, past its deadline or shedding, a breaker open, Redis or the database down) answers
+ * 503 with Retry-After, as do the resilience layer's own refusals (timeout, breaker, shedder, cap).
  */
-import { CodeError, type Envelope, ErrCode, fail, messageOf } from '@looklook/xerr'
+import { CodeError, type Envelope, ErrCode, fail, isOutage, messageOf } from '@looklook/xerr'
+
+/** Seconds a client is asked to wait before retrying a 503 (`Retry-After`). */
+export const RETRY_AFTER_SECONDS = 1
 
 /** The request ran longer than `Timeout`. */
 export class RequestTimeoutError extends Error {
@@ -28,6 +33,8 @@ export interface MappedError {
   body: Envelope<never>
   /** How the error is logged: `error` with its cause chain, `info` for an expected rejection, or not at all. */
   log: 'error' | 'info' | 'none'
+  /** Set for a call this process's own rpc breaker dropped: an outer breaker learns nothing from it. */
+  dropped?: boolean
 }
 
 interface FastifyLikeError {
@@ -55,6 +62,10 @@ const fastifyMessages: Record<string, (bodyLimit: number) => string> = {
 /** Maps anything thrown while serving a request to the status and envelope the client sees. */
 export function mapError(err: unknown, bodyLimit: number): MappedError {
   if (err instanceof CodeError) {
+    if (isOutage(err)) {
+      // The message stays the friendly one the rpc chose (or "server is busy" for a bare outage).
+      return { status: 503, body: fail(err.code, err.message), log: err.dropped ? 'info' : 'error', dropped: err.dropped }
+    }
     return {
       status: 400,
       body: fail(err.code, err.message),
@@ -76,7 +87,8 @@ export function mapError(err: unknown, bodyLimit: number): MappedError {
       return paramError(e.message)
     }
   }
-  return { status: 400, body: fail(ErrCode.SERVER_COMMON_ERROR, messageOf(ErrCode.SERVER_COMMON_ERROR)), log: 'error' }
+  const status = isOutage(err) ? 503 : 400
+  return { status, body: fail(ErrCode.SERVER_COMMON_ERROR, messageOf(ErrCode.SERVER_COMMON_ERROR)), log: 'error' }
 }
 
 /** One link of an error's cause chain, as logged. */

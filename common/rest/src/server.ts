@@ -15,7 +15,7 @@ import { Ajv, type Options as AjvOptions } from 'ajv'
 import addFormats from 'ajv-formats'
 import { type FastifyInstance, type FastifyRequest, type FastifySchema, fastify, LogController, type RawServerDefault } from 'fastify'
 import { userIdFrom } from './context.ts'
-import { causeChain, mapError, RequestTimeoutError, UnavailableMsg } from './errors.ts'
+import { causeChain, mapError, RETRY_AFTER_SECONDS, RequestTimeoutError, UnavailableMsg } from './errors.ts'
 import { installOpenApi, OPENAPI_PATH } from './openapi.ts'
 
 /** The app every api builds its routes on: Fastify with TypeBox types. */
@@ -47,6 +47,8 @@ interface RequestState {
   counted: boolean
   shed: ShedderPromise | null
   breaker: BreakerPromise | null
+  /** The answer is an rpc breaker's drop: no evidence about the dependency, so the route breaker ignores it. */
+  dropped: boolean
   done: boolean
 }
 
@@ -117,6 +119,7 @@ export function createRestServer(opts: RestOptions): RestApp {
       counted: false,
       shed: null,
       breaker: null,
+      dropped: false,
       done: false,
     }
     states.set(request, state)
@@ -182,7 +185,10 @@ export function createRestServer(opts: RestOptions): RestApp {
     // go-zero: only a 503 tells the shedder the request failed; any 5xx counts against the breaker.
     if (status === 503) state.shed?.fail()
     else state.shed?.pass()
-    if (status >= 500) state.breaker?.reject()
+    if (state.dropped) {
+      // Left unsettled: the rpc client's breaker already counted this outage, and counting its drops
+      // here too would keep the route breaker open long after the dependency is back.
+    } else if (status >= 500) state.breaker?.reject()
     else state.breaker?.accept()
 
     if (state.route !== undefined) {
@@ -206,6 +212,8 @@ export function createRestServer(opts: RestOptions): RestApp {
       else if (mapped.log === 'info') request.log.info({ code: mapped.body.code, msg: mapped.body.msg }, 'request rejected')
     })
     if (mapped.log === 'error' && err instanceof Error) state?.span?.recordException(err)
+    if (state && mapped.dropped) state.dropped = true
+    if (mapped.status === 503) reply.header('retry-after', String(RETRY_AFTER_SECONDS))
     return reply.code(mapped.status).send(mapped.body)
   })
 
@@ -238,14 +246,16 @@ export function markDraining(app: RestApp): void {
 
 interface Replier {
   code(status: number): { send(body: unknown): unknown }
+  header(name: string, value: string): unknown
 }
 
 function answer(reply: Replier, status: number, body: unknown): unknown {
   return reply.code(status).send(body)
 }
 
-/** The framework's own 503s, the only 5xx it produces. */
+/** The framework's own 503s (connection cap, shedder, breaker), with a hint when to retry. */
 function unavailable(reply: Replier, msg: string): unknown {
+  reply.header('retry-after', String(RETRY_AFTER_SECONDS))
   return answer(reply, 503, fail(ErrCode.SERVER_COMMON_ERROR, msg))
 }
 

@@ -47,12 +47,24 @@ export class CodeError extends Error {
    * a business refusal that merely crossed a boundary, e.g. an rpc's CodeError carried by its gRPC status.
    */
   readonly internal: boolean
+  /**
+   * Whether the failure is an outage of a dependency (rpc unreachable or past its deadline, breaker
+   * open, Redis or the database down), which a client should retry later: HTTP 503, not 400.
+   */
+  readonly unavailable: boolean
+  /**
+   * Whether this process's own breaker dropped the call before it reached the dependency: an
+   * outage, but no new evidence about the dependency, so an outer breaker does not count it.
+   */
+  readonly dropped: boolean
 
-  constructor(code: number, message?: string, options?: { cause?: unknown; internal?: boolean }) {
+  constructor(code: number, message?: string, options?: { cause?: unknown; internal?: boolean; unavailable?: boolean; dropped?: boolean }) {
     super(message ?? messageOf(code), options)
     this.name = 'CodeError'
     this.code = code
     this.internal = options?.internal ?? options?.cause !== undefined
+    this.dropped = options?.dropped ?? false
+    this.unavailable = (options?.unavailable ?? false) || this.dropped
   }
 
   static param(message = messageOf(ErrCode.REQUEST_PARAM_ERROR), cause?: unknown): CodeError {
@@ -67,6 +79,41 @@ export class CodeError extends Error {
   static db(cause: unknown): CodeError {
     return new CodeError(ErrCode.DB_ERROR, messageOf(ErrCode.DB_ERROR), { cause })
   }
+}
+
+// Error codes of a connection that failed or went away (node's net errors, mysql2's protocol errors,
+// MariaDB refusing connections), as opposed to a query the server answered with an error.
+const OUTAGE_CODES: ReadonlySet<string> = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EAI_AGAIN',
+  'PROTOCOL_CONNECTION_LOST',
+  'PROTOCOL_SEQUENCE_TIMEOUT',
+  'ER_CON_COUNT_ERROR',
+  'ER_SERVER_SHUTDOWN',
+])
+// ioredis: a command given up after its retries, or sent on a closed connection.
+const OUTAGE_NAMES: ReadonlySet<string> = new Set(['MaxRetriesPerRequestError'])
+const OUTAGE_MESSAGES = ['Connection is closed.', "Stream isn't writeable"]
+
+/**
+ * Whether an error, or anything in its cause chain, is a dependency outage: a `CodeError` marked
+ * `unavailable`, or a connection failure of a socket, mysql2 or ioredis.
+ */
+export function isOutage(err: unknown): boolean {
+  let e: unknown = err
+  for (let depth = 0; e instanceof Error && depth < 10; depth++) {
+    if (e instanceof CodeError && e.unavailable) return true
+    const code = (e as { code?: unknown }).code
+    if (typeof code === 'string' && OUTAGE_CODES.has(code)) return true
+    if (OUTAGE_NAMES.has(e.name) || OUTAGE_MESSAGES.some((m) => e instanceof Error && e.message.startsWith(m))) return true
+    e = e.cause
+  }
+  return false
 }
 
 /** Wraps any thrown value as a CodeError; unknown errors become 100001 with the original as cause. */

@@ -1,5 +1,5 @@
 import { Metadata, type ServiceError, status } from '@grpc/grpc-js'
-import { CodeError, ErrCode } from '@looklook/xerr'
+import { CodeError, ErrCode, isOutage } from '@looklook/xerr'
 
 /**
  * Trailing-metadata key carrying the xerr code of a business error. The status itself is a
@@ -28,6 +28,15 @@ const FAILURE_STATUSES: ReadonlySet<number> = new Set([
   status.RESOURCE_EXHAUSTED,
 ])
 
+/**
+ * Statuses that mean "not now" rather than "no": the callee was unreachable, past its deadline,
+ * shedding load, or itself cut off from a dependency. Callers answer these as outages (HTTP 503).
+ */
+const OUTAGE_STATUSES: ReadonlySet<number> = new Set([status.UNAVAILABLE, status.DEADLINE_EXCEEDED, status.RESOURCE_EXHAUSTED])
+
+/** The text sent with UNAVAILABLE when a handler failed because one of its own dependencies is down. */
+export const DEPENDENCY_DOWN_MESSAGE = 'a dependency is unavailable, please try again later'
+
 /** Whether a gRPC status counts as a failure for the client breaker. */
 export function isBreakerFailure(code: number): boolean {
   return FAILURE_STATUSES.has(code)
@@ -47,11 +56,15 @@ export class RpcStatusError extends Error {
 /** The status object a handler error is sent as. */
 export function toServerStatus(err: unknown): { code: status; details: string; metadata: Metadata } {
   const metadata = new Metadata()
+  if (err instanceof RpcStatusError) return { code: err.code, details: err.message, metadata }
+  // A handler cut off from its database, Redis or another rpc is unavailable, not refusing: the
+  // caller's breaker must see it and its client must be told to retry.
+  const outage = isOutage(err)
   if (err instanceof CodeError) {
     metadata.set(ERR_CODE_KEY, String(err.code))
-    return { code: BUSINESS_ERROR_STATUS, details: err.message, metadata }
+    return { code: outage ? status.UNAVAILABLE : BUSINESS_ERROR_STATUS, details: err.message, metadata }
   }
-  if (err instanceof RpcStatusError) return { code: err.code, details: err.message, metadata }
+  if (outage) return { code: status.UNAVAILABLE, details: DEPENDENCY_DOWN_MESSAGE, metadata }
   return { code: status.INTERNAL, details: INTERNAL_ERROR_MESSAGE, metadata }
 }
 
@@ -62,14 +75,19 @@ function isServiceError(err: unknown): err is ServiceError {
 /**
  * Maps a failed call back to a `CodeError`: a status with an `x-err-code` trailer becomes that
  * code and message; anything else becomes 100001 with the gRPC error as `cause` (for the logs).
+ * UNAVAILABLE, DEADLINE_EXCEEDED and RESOURCE_EXHAUSTED make it `unavailable` (an outage, HTTP 503).
  */
 export function fromServiceError(err: unknown): CodeError {
   if (err instanceof CodeError) return err
   if (isServiceError(err)) {
+    const unavailable = OUTAGE_STATUSES.has(err.code)
     const raw = err.metadata?.get(ERR_CODE_KEY)[0]
     const code = typeof raw === 'string' && /^\d+$/.test(raw) ? Number(raw) : Number.NaN
     // The server already logged whatever lay behind a business error; here it is an expected answer.
-    if (Number.isSafeInteger(code) && code > 0) return new CodeError(code, err.details || undefined, { cause: err, internal: false })
+    if (Number.isSafeInteger(code) && code > 0) {
+      return new CodeError(code, err.details || undefined, { cause: err, internal: unavailable, unavailable })
+    }
+    return new CodeError(ErrCode.SERVER_COMMON_ERROR, undefined, { cause: err, unavailable })
   }
   return new CodeError(ErrCode.SERVER_COMMON_ERROR, undefined, { cause: err })
 }

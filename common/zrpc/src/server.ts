@@ -56,7 +56,8 @@ function statusName(code: number): string {
 export function createRpcServer(opts: RpcServerOptions): RpcServer {
   const { conf, logger } = opts
   const shutdownTimeoutMs = opts.shutdownTimeoutMs ?? 5000
-  const server = new Server()
+  // Channelz keeps per-call counters and trace events for an admin service this project does not run.
+  const server = new Server({ 'grpc.enable_channelz': 0 })
   // go-zero turns shedding off with CpuThreshold 0.
   const shedder = opts.shedder ?? (conf.CpuThreshold > 0 ? new AdaptiveShedder({ cpuThreshold: conf.CpuThreshold }) : undefined)
   let started = false

@@ -7,7 +7,7 @@ import { BUSINESS_ERROR_STATUS } from '@looklook/zrpc'
  * was unreachable or broken. Refusals never succeed on retry; outages may.
  */
 export function isBusinessRejection(err: unknown): boolean {
-  if (!(err instanceof CodeError)) return false
+  if (!(err instanceof CodeError) || err.unavailable) return false
   if (err.code !== ErrCode.SERVER_COMMON_ERROR) return true
   const status = (err.cause as { code?: unknown } | undefined)?.code
   return status === BUSINESS_ERROR_STATUS
