@@ -1,11 +1,12 @@
 /**
- * Adaptive load shedding as go-zero's `core/load/adaptiveshedder.go` does it: while the system CPU
- * is above the threshold (or was within the last second after a drop — the cool-off), a request is
+ * Adaptive load shedding as go-zero's `core/load/adaptiveshedder.go` does it: while the process's
+ * CPU load (its own, against its own budget: {@link cpuUsage}) is above the threshold (or was within the last second after a drop — the cool-off), a request is
  * shed when the in-flight count exceeds what the service has proven it can carry:
  * `maxPass × minRt × buckets-per-ms`, i.e. the best per-bucket throughput times the best latency
  * seen in the window, scaled down further the more the CPU is overloaded (to at least 10 %).
  */
-import { cpus } from 'node:os'
+import { readFileSync } from 'node:fs'
+import type { EventLoopUtilization } from 'node:perf_hooks'
 
 /** The outcome of an admitted request. `pass` feeds throughput and latency stats; `fail` only frees the slot. */
 export interface ShedderPromise {
@@ -188,43 +189,75 @@ export class AdaptiveShedder {
   }
 }
 
-// ---- process-wide CPU sampler (go-zero core/stat) --------------------------------------------
+// ---- the process's own CPU load (go-zero core/stat, for one Node process) ---------------------
 
 const CPU_REFRESH_MS = 250
 // 250 ms samples with β 0.95 average the load over roughly the last 5 seconds.
 const CPU_BETA = 0.95
 
-let smoothedUsage = 0
-let sampler: NodeJS.Timeout | undefined
-let previous: { busy: number; total: number } | undefined
-
-function readCpuTimes(): { busy: number; total: number } {
-  let busy = 0
-  let total = 0
-  // os.cpus() reads /proc/stat on Linux and the equivalent elsewhere; system-wide, like go-zero outside cgroups.
-  for (const { times } of cpus()) {
-    const sum = times.user + times.nice + times.sys + times.idle + times.irq
-    total += sum
-    busy += sum - times.idle
-  }
-  return { busy, total }
+/**
+ * The CPU budget of this process in cores: the cgroup quota when one is set (cgroup v2 `cpu.max`,
+ * v1 `cpu.cfs_quota_us` / `cpu.cfs_period_us`, as a Kubernetes CPU limit sets it), otherwise one
+ * core — the event loop runs JavaScript on one thread, so one core is all a Node process can turn
+ * into answers, however many the host has.
+ */
+export function cpuBudgetCores(read: (path: string) => string | undefined = readText): number {
+  const quota = cgroupQuotaCores(read)
+  return quota !== undefined ? Math.min(quota, 1) : 1
 }
 
+/** The cgroup CPU quota in cores, or `undefined` when none is set or readable. */
+export function cgroupQuotaCores(read: (path: string) => string | undefined = readText): number | undefined {
+  // cgroup v2: "max 100000" (no limit) or "150000 100000".
+  const v2 = read('/sys/fs/cgroup/cpu.max')?.trim().split(/\s+/)
+  if (v2 && v2.length === 2 && v2[0] !== 'max') {
+    const cores = Number(v2[0]) / Number(v2[1])
+    if (cores > 0 && Number.isFinite(cores)) return cores
+  }
+  for (const dir of ['/sys/fs/cgroup/cpu', '/sys/fs/cgroup/cpu,cpuacct']) {
+    const quota = Number(read(`${dir}/cpu.cfs_quota_us`)?.trim())
+    const period = Number(read(`${dir}/cpu.cfs_period_us`)?.trim())
+    // -1 is v1's "no limit".
+    if (quota > 0 && period > 0) return quota / period
+  }
+  return undefined
+}
+
+function readText(path: string): string | undefined {
+  try {
+    return readFileSync(path, 'utf8')
+  } catch {
+    return undefined
+  }
+}
+
+let smoothedUsage = 0
+let sampler: NodeJS.Timeout | undefined
+let previous: { cpuMicros: number; at: number; elu: EventLoopUtilization } | undefined
+let budgetCores = 1
+
 function sample(): void {
-  const current = readCpuTimes()
-  if (previous && current.total > previous.total) {
-    const usage = (CPU_MAX * (current.busy - previous.busy)) / (current.total - previous.total)
+  const { user, system } = process.cpuUsage()
+  const current = { cpuMicros: user + system, at: performance.now(), elu: performance.eventLoopUtilization() }
+  if (previous && current.at > previous.at) {
+    // Two signals, the larger wins: CPU time against the budget (counts GC and libuv threads, and
+    // a cgroup quota), and how busy the event loop was (saturation of the one JavaScript thread).
+    const cpu = (current.cpuMicros - previous.cpuMicros) / 1000 / ((current.at - previous.at) * budgetCores)
+    const loop = performance.eventLoopUtilization(current.elu, previous.elu).utilization
+    const usage = CPU_MAX * Math.min(Math.max(cpu, loop), 1)
     smoothedUsage = smoothedUsage * CPU_BETA + usage * (1 - CPU_BETA)
   }
   previous = current
 }
 
 /**
- * The smoothed system CPU usage in millicpu (0..1000). The first call starts a 250 ms sampler
- * whose timer is `unref()`ed, so it never keeps a process alive.
+ * The smoothed CPU load of this process in millicpu (0..1000) against its own budget
+ * ({@link cpuBudgetCores}), never the host's: a busy neighbour does not make this process shed.
+ * The first call starts a 250 ms sampler whose timer is `unref()`ed, so it never keeps a process alive.
  */
 export function cpuUsage(): number {
   if (!sampler) {
+    budgetCores = cpuBudgetCores()
     sample()
     sampler = setInterval(sample, CPU_REFRESH_MS)
     sampler.unref()

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict'
+import { spawn } from 'node:child_process'
 import { test } from 'node:test'
-import { AdaptiveShedder, cpuUsage, type ShedderPromise } from '../src/shedder.ts'
+import { AdaptiveShedder, cgroupQuotaCores, cpuBudgetCores, cpuUsage, type ShedderPromise } from '../src/shedder.ts'
 
 function fakeShedder(cpu: number) {
   const state = { cpu, now: 0 }
@@ -77,7 +78,7 @@ test('the in-flight budget follows measured throughput and latency', () => {
   assert.equal(overloadedWithThreeInFlight(true), null)
 })
 
-test('cpuUsage() samples the system CPU in millicpu', async () => {
+test('cpuUsage() samples the process CPU in millicpu', async () => {
   const first = cpuUsage()
   assert.ok(first >= 0 && first <= 1000, `usage ${first}`)
   // Burn CPU for a while and check the smoothed value rises above zero.
@@ -90,4 +91,32 @@ test('cpuUsage() samples the system CPU in millicpu', async () => {
   await new Promise((r) => setTimeout(r, 300))
   const later = cpuUsage()
   assert.ok(later > 0 && later <= 1000, `usage after a busy second: ${later}`)
+})
+
+test('the CPU budget is the cgroup quota (v2, then v1), at most the one core of the event loop', () => {
+  const files = (entries: Record<string, string>) => (path: string) => entries[path]
+  assert.equal(cgroupQuotaCores(files({ '/sys/fs/cgroup/cpu.max': 'max 100000\n' })), undefined)
+  assert.equal(cgroupQuotaCores(files({ '/sys/fs/cgroup/cpu.max': '50000 100000\n' })), 0.5)
+  assert.equal(
+    cgroupQuotaCores(files({ '/sys/fs/cgroup/cpu/cpu.cfs_quota_us': '25000\n', '/sys/fs/cgroup/cpu/cpu.cfs_period_us': '100000\n' })),
+    0.25,
+  )
+  assert.equal(
+    cgroupQuotaCores(files({ '/sys/fs/cgroup/cpu/cpu.cfs_quota_us': '-1', '/sys/fs/cgroup/cpu/cpu.cfs_period_us': '100000' })),
+    undefined,
+  )
+  assert.equal(cgroupQuotaCores(files({})), undefined)
+  assert.equal(cpuBudgetCores(files({ '/sys/fs/cgroup/cpu.max': '50000 100000' })), 0.5)
+  assert.equal(cpuBudgetCores(files({ '/sys/fs/cgroup/cpu.max': '400000 100000' })), 1)
+  assert.equal(cpuBudgetCores(files({})), 1)
+})
+
+test("a host busy with other processes does not raise this process's CPU load", async () => {
+  cpuUsage()
+  // Two other processes burn every core of a 2-core host for 3 s while this one idles; read host-wide,
+  // that would be well above 400 millicpu after the smoothing.
+  const burners = [0, 1].map(() => spawn(process.execPath, ['-e', 'const end = Date.now() + 3000; while (Date.now() < end);']))
+  await Promise.all(burners.map((b) => new Promise((r) => b.once('exit', r))))
+  const usage = cpuUsage()
+  assert.ok(usage < 250, `an idle process reads ${usage} millicpu while its neighbours were busy`)
 })
