@@ -11,8 +11,33 @@ export type { Logger }
 export interface LogOptions {
   service: string
   level?: string
-  /** Defaults to stdout; tests pass a stream to read lines back. */
+  /** Defaults to stdout, buffered (see {@link stdoutDestination}); tests pass a stream to read lines back. */
   destination?: DestinationStream
+}
+
+/** Lines are written once this many bytes are buffered, or at the latest after {@link FLUSH_MS}. */
+const BUFFER_BYTES = 8192
+const FLUSH_MS = 250
+
+let stdout: DestinationStream | undefined
+
+/**
+ * stdout for every logger of the process, written in chunks instead of one write(2) per line: with
+ * an access line per request, a write per line was a tenth of an api's CPU. A timer flushes at least
+ * every 250 ms, and pino flushes synchronously when the process exits, so no line is lost on a
+ * normal exit or a crash that reaches 'exit'.
+ */
+function stdoutDestination(): DestinationStream {
+  if (stdout) return stdout
+  const dest = pino.destination({ dest: 1, sync: false, minLength: BUFFER_BYTES })
+  setInterval(() => {
+    // A flush while the stream is not yet open (or already closed) throws; the next tick tries again.
+    try {
+      dest.flush()
+    } catch {}
+  }, FLUSH_MS).unref()
+  stdout = dest
+  return dest
 }
 
 const WARN = 40
@@ -52,7 +77,7 @@ export function createLogger(opts: LogOptions): Logger {
         return out
       },
     },
-    opts.destination,
+    opts.destination ?? stdoutDestination(),
   )
 }
 

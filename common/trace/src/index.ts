@@ -9,7 +9,7 @@ import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-ho
 import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } from '@opentelemetry/core'
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http'
 import { resourceFromAttributes } from '@opentelemetry/resources'
-import { BatchSpanProcessor, ParentBasedSampler, TraceIdRatioBasedSampler } from '@opentelemetry/sdk-trace-base'
+import { AlwaysOffSampler, BatchSpanProcessor, ParentBasedSampler, TraceIdRatioBasedSampler } from '@opentelemetry/sdk-trace-base'
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node'
 import { ATTR_SERVICE_NAME } from '@opentelemetry/semantic-conventions'
 
@@ -33,11 +33,16 @@ export function initTracing(conf: TTelemetryConf | undefined, serviceName: strin
       `Telemetry.Batcher "${batcher}" is not supported; use otlphttp with an OTLP/HTTP endpoint such as http://127.0.0.1:4318/v1/traces`,
     )
   }
-  // Without an endpoint spans are still created (they give logs their trace ids) but no processor exports them.
-  const spanProcessors = endpoint === '' ? [] : [new BatchSpanProcessor(new OTLPTraceExporter({ url: endpoint }))]
+  const exporting = endpoint !== ''
+  const spanProcessors = exporting ? [new BatchSpanProcessor(new OTLPTraceExporter({ url: endpoint }))] : []
+  // Without an endpoint a trace this process starts is not recorded: its spans are non-recording,
+  // which costs next to nothing, yet still carry trace ids into the logs and the outgoing traceparent
+  // (flagged not sampled). A request that arrives sampled keeps its caller's decision either way, so a
+  // process without an exporter never cuts a trace that others export.
+  const root = exporting ? new TraceIdRatioBasedSampler(conf?.Sampler ?? 1) : new AlwaysOffSampler()
   const provider = new NodeTracerProvider({
     resource: resourceFromAttributes({ [ATTR_SERVICE_NAME]: conf?.Name || serviceName }),
-    sampler: new ParentBasedSampler({ root: new TraceIdRatioBasedSampler(conf?.Sampler ?? 1) }),
+    sampler: new ParentBasedSampler({ root }),
     spanProcessors,
   })
   provider.register({
@@ -45,7 +50,7 @@ export function initTracing(conf: TTelemetryConf | undefined, serviceName: strin
     propagator: new CompositePropagator({ propagators: [new W3CTraceContextPropagator(), new W3CBaggagePropagator()] }),
   })
   return {
-    exporting: spanProcessors.length > 0,
+    exporting,
     shutdown: async () => {
       await provider.shutdown()
       trace.disable()

@@ -20,11 +20,18 @@ test('without an endpoint, trace ids are still made, follow async work and propa
       propagation.inject(context.active(), carrier)
     })
     span.end()
-    assert.equal(carrier.traceparent, `00-${traceId}-${span.spanContext().spanId}-01`)
+    // Nothing is exported, so a trace started here is not recorded and says so downstream.
+    assert.equal(span.isRecording(), false)
+    assert.equal(carrier.traceparent, `00-${traceId}-${span.spanContext().spanId}-00`)
 
-    // An incoming traceparent is read back by the same propagator.
+    // An incoming traceparent is read back by the same propagator, and a sampled caller's decision holds.
     const parent = trace.getSpanContext(propagation.extract(context.active(), { traceparent: carrier.traceparent }))
     assert.equal(parent?.traceId, traceId)
+    const sampled = propagation.extract(context.active(), { traceparent: `00-${traceId}-${span.spanContext().spanId}-01` })
+    const child = trace.getTracer('test').startSpan('child', {}, sampled)
+    assert.equal(child.isRecording(), true, 'a sampled parent is followed')
+    assert.equal(child.spanContext().traceId, traceId)
+    child.end()
   } finally {
     await tracing.shutdown()
   }
@@ -36,7 +43,9 @@ test('without an endpoint, trace ids are still made, follow async work and propa
 test('Telemetry.Name names the service and falls back to the process name', async () => {
   const tracing = initTracing({ Name: '', Endpoint: '', Sampler: 1, Batcher: 'otlphttp' }, 'usercenter-rpc')
   try {
-    const span = trace.getTracer('test').startSpan('x')
+    // A sampled caller makes the span a recording one, which carries the resource.
+    const sampled = propagation.extract(context.active(), { traceparent: `00-${'ab'.repeat(16)}-${'cd'.repeat(8)}-01` })
+    const span = trace.getTracer('test').startSpan('x', {}, sampled)
     const resource = (span as unknown as { resource: { attributes: Record<string, unknown> } }).resource
     assert.equal(resource.attributes['service.name'], 'usercenter-rpc')
     span.end()
