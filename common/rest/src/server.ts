@@ -4,6 +4,7 @@
  * timeout, the `{code,msg,data}` envelope and one error mapper.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http'
+import type { Duplex } from 'node:stream'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { TRestConf } from '@looklook/conf'
 import { AdaptiveShedder, type BreakerPromise, GoogleBreaker, type ShedderPromise } from '@looklook/core'
@@ -71,6 +72,9 @@ export function createRestServer(opts: RestOptions): RestApp {
     // Errors raised before routing (a malformed percent-encoding in the URL) get the envelope too.
     // The reply here is typed with unresolved route generics, hence the structural cast.
     frameworkErrors: (err, _request, reply) => answer(reply as Replier, 400, fail(ErrCode.REQUEST_PARAM_ERROR, err.message)),
+    // Requests Node's HTTP parser refuses (an unknown method, a malformed line, oversized headers)
+    // never reach Fastify; they get the envelope too, instead of Node's `{"error":"Bad Request"}`.
+    clientErrorHandler: answerClientError,
   }).withTypeProvider<TypeBoxTypeProvider>()
   const life: Lifecycle = { draining: false }
   lifecycles.set(app, life)
@@ -257,6 +261,24 @@ function answer(reply: Replier, status: number, body: unknown): unknown {
 function unavailable(reply: Replier, msg: string): unknown {
   reply.header('retry-after', String(RETRY_AFTER_SECONDS))
   return answer(reply, 503, fail(ErrCode.SERVER_COMMON_ERROR, msg))
+}
+
+const CLIENT_ERROR_STATUS: Record<string, [number, string]> = {
+  HPE_HEADER_OVERFLOW: [431, 'Request Header Fields Too Large'],
+  ERR_HTTP_REQUEST_TIMEOUT: [408, 'Request Timeout'],
+}
+
+function answerClientError(err: Error & { code?: string }, socket: Duplex): void {
+  const [status, reason] = CLIENT_ERROR_STATUS[err.code ?? ''] ?? [400, 'Bad Request']
+  // A socket reset by the peer has nobody left to answer.
+  if (err.code === 'ECONNRESET' || !socket.writable) {
+    socket.destroy()
+    return
+  }
+  const body = JSON.stringify(fail(ErrCode.REQUEST_PARAM_ERROR, status === 400 ? 'malformed HTTP request' : reason.toLowerCase()))
+  socket.end(
+    `HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  )
 }
 
 /** Writes go-zero's access line: `[HTTP] 200 - POST /path - 1.2.3.4 - UA`, with its duration. */

@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict'
 import { randomUUID } from 'node:crypto'
+import type { AddressInfo } from 'node:net'
+import { connect } from 'node:net'
 import { test } from 'node:test'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { httpServerCodeTotal, httpServerDuration } from '@looklook/metrics'
@@ -352,4 +354,33 @@ test('/healthz is 200 while ready and 503 once draining or when the group is not
   assert.equal(draining.statusCode, 503)
   assert.deepEqual(draining.json(), { status: 'draining' })
   assert.equal(accessLine(logs, 'GET', '/healthz'), undefined, 'probes do not flood the access log')
+})
+
+test("requests Node's HTTP parser refuses get the JSON envelope", async () => {
+  const { app } = testServer()
+  await app.listen({ host: '127.0.0.1', port: 0 })
+  try {
+    const { port } = app.server.address() as AddressInfo
+    for (const raw of [
+      'FOO /x HTTP/1.1\r\nHost: a\r\n\r\n',
+      'GET /x HTTP/9.9 junk\r\n\r\n',
+      `GET /x HTTP/1.1\r\nHost: a\r\nX: ${'a'.repeat(20_000)}\r\n\r\n`,
+    ]) {
+      const answer = await new Promise<string>((resolve, reject) => {
+        const socket = connect(port, '127.0.0.1', () => socket.write(raw))
+        let text = ''
+        socket.on('data', (d: Buffer) => {
+          text += d.toString('utf8')
+        })
+        socket.on('end', () => resolve(text))
+        socket.on('error', reject)
+      })
+      const [head = '', body = ''] = answer.split('\r\n\r\n')
+      assert.match(head, /^HTTP\/1\.1 4\d\d /, answer.slice(0, 80))
+      assert.match(head, /content-type: application\/json/i)
+      assert.equal((JSON.parse(body) as { code: number }).code, ErrCode.REQUEST_PARAM_ERROR, body)
+    }
+  } finally {
+    await app.close()
+  }
 })

@@ -337,3 +337,15 @@ describe('thirdPaymentWxPay', () => {
     assert.deepEqual(world.creates, [{ userId: 7, payModel: 'WECHAT_PAY', payTotal: 51_200, orderSn: sn, serviceType: 'homestayOrder' }])
   })
 })
+
+test('the OpenAPI document lists the answers the callback really gives', async () => {
+  const res = await app().inject({ method: 'GET', url: '/openapi.json' })
+  assert.equal(res.statusCode, 200)
+  const doc = res.json() as {
+    paths: Record<string, { post: { responses: Record<string, { content?: Record<string, { schema: unknown }> }> } }>
+  }
+  const responses = doc.paths['/payment/v1/thirdPayment/thirdPaymentWxPayCallback']?.post.responses ?? {}
+  assert.deepEqual(Object.keys(responses).sort(), ['204', '400', '401', '404', '415', '500'])
+  const fail = JSON.stringify(responses['400']?.content?.['application/json']?.schema)
+  assert.match(fail, /"FAIL"/, 'failures in WeChat form')
+})

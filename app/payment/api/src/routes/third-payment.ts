@@ -25,6 +25,16 @@ function failBody(message: string): { code: 'FAIL'; message: string } {
   return { code: 'FAIL', message }
 }
 
+const wxFail = (description: string) => Type.Object({ code: Type.Literal('FAIL'), message: Type.String() }, { description })
+const callbackResponses = {
+  204: Type.Null({ description: 'Notification verified and recorded (a repeated one too); WeChat stops sending it' }),
+  400: wxFail('Timestamp, body, merchant, amount or decrypted resource not acceptable; WeChat retries'),
+  401: wxFail('Signature verification failed'),
+  404: wxFail('The notification names a payment this service does not know'),
+  415: wxFail('The body is not application/json'),
+  500: wxFail('Recording failed here; WeChat retries later'),
+}
+
 /** `/payment/v1/thirdPayment/*`: wxPay needs a token (the gateway checks); the callback is public and answers WeChat, not clients. */
 export function thirdPaymentRoutes(app: RestApp, svc: ServiceContext): void {
   app.post('/payment/v1/thirdPayment/thirdPaymentWxPay', { schema: { body: WxPayReq, response: { 200: WxPayResp } } }, (request) =>
@@ -36,6 +46,8 @@ export function thirdPaymentRoutes(app: RestApp, svc: ServiceContext): void {
     {
       // raw: no envelope, and request.rawBody holds the exact bytes WeChat signed.
       config: { raw: true },
+      // The answers WeChat Pay gets, as the document lists them.
+      schema: { response: callbackResponses },
       // Every failure, including a body Fastify could not parse, answers in WeChat's form, never the api envelope.
       errorHandler: (err, request, reply) => {
         const clientError = typeof err.statusCode === 'number' && err.statusCode >= 400 && err.statusCode < 500
