@@ -345,7 +345,7 @@ test('the OpenAPI document lists the answers the callback really gives', async (
     paths: Record<string, { post: { responses: Record<string, { content?: Record<string, { schema: unknown }> }> } }>
   }
   const responses = doc.paths['/payment/v1/thirdPayment/thirdPaymentWxPayCallback']?.post.responses ?? {}
-  assert.deepEqual(Object.keys(responses).sort(), ['204', '400', '401', '404', '415', '500'])
+  assert.deepEqual(Object.keys(responses).sort(), ['204', '400', '401', '404', '413', '415', '500'])
   const fail = JSON.stringify(responses['400']?.content?.['application/json']?.schema)
   assert.match(fail, /"FAIL"/, 'failures in WeChat form')
 })

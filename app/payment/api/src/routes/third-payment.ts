@@ -31,6 +31,7 @@ const callbackResponses = {
   400: wxFail('Timestamp, body, merchant, amount or decrypted resource not acceptable; WeChat retries'),
   401: wxFail('Signature verification failed'),
   404: wxFail('The notification names a payment this service does not know'),
+  413: wxFail('The body is larger than the api accepts'),
   415: wxFail('The body is not application/json'),
   500: wxFail('Recording failed here; WeChat retries later'),
 }
@@ -55,12 +56,13 @@ export function thirdPaymentRoutes(app: RestApp, svc: ServiceContext): void {
         const message = err instanceof NotifyError || clientError ? err.message : 'internal error'
         if (status >= 500) request.log.error({ err }, 'wechat pay notification failed')
         else request.log.warn({ err, status }, 'wechat pay notification rejected')
-        return reply.code(status).send(failBody(message))
+        // Typed by the response schemas' keys; any other 4xx (e.g. 413) is serialized the same way.
+        return reply.code(status as 400).send(failBody(message))
       },
     },
     async (request, reply) => {
       await thirdPaymentWxPayCallback(svc, ctxOf(request), request.headers, request.rawBody)
-      return reply.code(204).send()
+      return reply.code(204).send(null)
     },
   )
 }
