@@ -28,10 +28,52 @@ apps_list() {
 # app_env NAME prints the env_stamp a running app was started with.
 app_env() { cat "$RUN_DIR/$1.env" 2>/dev/null || true; }
 
-# apps_up ENV [restart]: starts every app not yet running; one running with another environment, or
-# every one when `restart` is given, is restarted.
+# apps_running_env prints the environment most running apps were started with (nothing when none runs),
+# the one `up` without --env keeps.
+apps_running_env() {
+  local name stamp
+  for name in $(app_pids); do
+    running "$name" || continue
+    stamp=$(app_env "$name")
+    [[ -n $stamp ]] && printf '%s\n' "${stamp%% *}"
+  done | sort | uniq -c | sort -rn | awk 'NR == 1 { print $2 }'
+}
+
+# apps_env_report prints, for `status`, which environment the running apps use and whether its file
+# changed since they started.
+apps_env_report() {
+  local name stamp env current
+  local -A count=()
+  for name in $(app_pids); do
+    running "$name" || continue
+    stamp=$(app_env "$name")
+    count[${stamp:-unknown}]=$((${count[${stamp:-unknown}]:-0} + 1))
+  done
+  if [[ ${#count[@]} -eq 0 ]]; then
+    say "no apps running (./looklook up starts them with deploy/local/dev.env)"
+    return 0
+  fi
+  for stamp in "${!count[@]}"; do
+    env=${stamp%% *}
+    if [[ $stamp == unknown ]]; then
+      say "${count[$stamp]} apps run with an unrecorded environment"
+      continue
+    fi
+    current=
+    [[ -f $(env_file "$env") ]] && current=$(env_stamp "$env")
+    if [[ $current == "$stamp" ]]; then
+      say "${count[$stamp]} apps run with env $env (deploy/local/$env.env)"
+    else
+      say "${count[$stamp]} apps run with env $env (deploy/local/$env.env changed since they started; ./looklook up --env $env restarts them with it)"
+    fi
+  done
+}
+
+# apps_up ENV [MODE]: starts every app not yet running, with deploy/local/ENV.env. MODE `keep` leaves every
+# running app alone (up without --env); without MODE one running with another environment (or another
+# content of that env file) is restarted; with `restart` every one is.
 apps_up() {
-  local env=$1 restart=${2:-} listing stamp
+  local env=$1 mode=${2:-} listing stamp
   listing=$(apps_list "$env") || die "cannot read the apps' etc/*.yaml"
   [[ -z $listing ]] && return 0
   stamp=$(env_stamp "$env")
@@ -39,7 +81,8 @@ apps_up() {
   local -a specs stale=()
   # Whatever must restart is stopped first, together, so the new processes start against a quiet system.
   for name in $(app_pids); do
-    if running "$name" && { [[ -n $restart ]] || [[ $(app_env "$name") != "$stamp" ]]; }; then
+    [[ $mode == keep ]] && break
+    if running "$name" && { [[ $mode == restart ]] || [[ $(app_env "$name") != "$stamp" ]]; }; then
       stale+=("$name")
     fi
   done
@@ -55,7 +98,7 @@ apps_up() {
         specs+=("$name,$(pid_of "$name"),$probe,$host,$port")
         continue
       fi
-      say "starting $name"
+      say "starting $name with deploy/local/$env.env"
       spawn "$name" "$dir" "$(env_file "$env")" node src/main.ts
       printf '%s\n' "$stamp" >"$RUN_DIR/$name.env"
       specs+=("$name,$(<"$(pid_file "$name")"),$probe,$host,$port")
