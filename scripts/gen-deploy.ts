@@ -318,6 +318,43 @@ export function fillTemplate(source: string, text: string, values: Record<string
     })
 }
 
+/** identity-api's public routes (`NoAuthUrls` in its etc yaml), the one place they are listed. */
+function publicRoutes(base: string): string[] {
+  const conf = parse(readFileSync(join(base, 'app/identity/api/etc/identity-api.yaml'), 'utf8')) as { NoAuthUrls?: unknown }
+  return Array.isArray(conf.NoAuthUrls) ? conf.NoAuthUrls.filter((u): u is string => typeof u === 'string') : []
+}
+
+/**
+ * The gateway's shortcut for anonymous requests to a wholly public api prefix: in that api's location a
+ * request without Authorization is sent on to an internal location that proxies it as user 0, skipping
+ * the verifier subrequest; every other api location gets a comment saying it always verifies.
+ */
+function anonymousRoutes(apis: Process[], base: string): Record<string, string | readonly string[]> {
+  const open = new Set(publicRoutes(base).filter((u) => u.endsWith('/')))
+  const values: Record<string, string | readonly string[]> = {}
+  const locations: string[] = []
+  for (const api of apis) {
+    const domain = api.name.replace(/-api$/, '')
+    if (domain === 'identity') continue
+    const prefix = `/${domain}/`
+    if (!open.has(prefix)) {
+      values[`anonymous-${domain}`] = `# ${prefix} has routes that need a token: every request is verified.`
+      continue
+    }
+    values[`anonymous-${domain}`] = `if ($http_authorization = "") { rewrite ^ /_anonymous$uri last; }`
+    locations.push(
+      `location /_anonymous${prefix} {`,
+      '  internal;',
+      '  set $user 0;',
+      '  rewrite ^/_anonymous(/.*)$ $1 break;',
+      `  proxy_pass http://${domain}_api;`,
+      '}',
+    )
+  }
+  values['anonymous-locations'] = locations.length > 0 ? locations : ['# (no api prefix is public as a whole)']
+  return values
+}
+
 /**
  * The gateway's nginx.conf and looklook-gateway.conf for local runs (`./looklook up`: loopback, paths under
  * data/nginx/, a worker per core) or for containers (Compose and Kubernetes: the apis' Service names as
@@ -342,6 +379,7 @@ export function gatewayFiles(target: 'local' | 'container', apis: Process[], bas
         listen: [`listen ${GATEWAY_PORT};`],
       }
   for (const api of apis) values[api.name] = `${local ? '127.0.0.1' : api.name}:${api.port}`
+  Object.assign(values, anonymousRoutes(apis, base))
   const render = (file: (typeof GATEWAY_FILES)[number]): string => {
     const source = `${GATEWAY_TEMPLATES}/${file}.in`
     const text = fillTemplate(source, readFileSync(join(base, source), 'utf8'), values)
