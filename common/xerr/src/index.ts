@@ -12,6 +12,8 @@ export const ErrCode = Object.freeze({
   TOKEN_GENERATE_ERROR: 100004,
   DB_ERROR: 100005,
   DB_UPDATE_AFFECTED_ZERO_ERROR: 100006,
+  /** usercenter: password login of an account is locked for a while after too many wrong passwords. */
+  USER_LOGIN_LOCKED: 200001,
 } as const)
 
 export type ErrCodeValue = (typeof ErrCode)[keyof typeof ErrCode]
@@ -24,6 +26,7 @@ const defaultMessages: Record<number, string> = {
   [ErrCode.TOKEN_GENERATE_ERROR]: 'failed to generate token',
   [ErrCode.DB_ERROR]: 'server is busy, please try again later',
   [ErrCode.DB_UPDATE_AFFECTED_ZERO_ERROR]: 'the record changed meanwhile, please retry',
+  [ErrCode.USER_LOGIN_LOCKED]: 'too many failed logins, password login is locked for a while, please try again later',
 }
 
 /** The user-facing text of a code. */
