@@ -14,8 +14,14 @@ export interface GenerateTokenResp {
   refreshAfter: number
 }
 
+/**
+ * Without a token, clears whatever token the user has (logout, user removed). With one, clears it
+ * only while it is still the user's current token: a login that gave up after its token was written
+ * takes back its own token without revoking a newer login's.
+ */
 export interface ClearTokenReq {
   userId: number
+  token: string
 }
 
 export interface ClearTokenResp {

@@ -8,7 +8,7 @@ import type { ServiceContext } from './svc-context.ts'
 export function createServer(svc: ServiceContext, logger: Logger): RpcServer {
   const server = createRpcServer({ conf: svc.config, logger })
   server.addService<IdentityService>(identityProto, identityServiceName, {
-    generateToken: (req) => generateToken(svc, req),
+    generateToken: (req, ctx) => generateToken(svc, req, ctx),
     clearToken: (req) => clearToken(svc, req),
     validateToken: (req) => validateToken(svc, req),
   })
