@@ -79,6 +79,7 @@ class World {
     getUserAuthByAuthKey: notUsed('getUserAuthByAuthKey'),
     getUserAuthByUserId: async (req) => ({ userAuth: this.auths.get(req.userId) ?? null }),
     logout: notUsed('logout'),
+    removeUser: notUsed('removeUser'),
     close: () => {},
   }
 

@@ -52,6 +52,7 @@ async function startUsercenterStandIn(): Promise<{ server: RpcServer; port: numb
     getUserAuthByAuthKey: unsupported,
     getUserAuthByUserId: unsupported,
     logout: unsupported,
+    removeUser: unsupported,
   })
   return { server, port: await server.start() }
 }

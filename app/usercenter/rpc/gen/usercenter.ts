@@ -80,6 +80,18 @@ export interface LogoutResp {
   ok: boolean
 }
 
+/**
+ * Removes the user and their login identities, and clears their token through identity-rpc, so a
+ * token issued before the removal stops working at once. Removing a user that does not exist is a no-op.
+ */
+export interface RemoveUserReq {
+  userId: number
+}
+
+export interface RemoveUserResp {
+  ok: boolean
+}
+
 export interface UsercenterService {
   login: { req: LoginReq; resp: LoginResp }
   register: { req: RegisterReq; resp: RegisterResp }
@@ -87,6 +99,7 @@ export interface UsercenterService {
   getUserAuthByAuthKey: { req: GetUserAuthByAuthKeyReq; resp: GetUserAuthByAuthKeyResp }
   getUserAuthByUserId: { req: GetUserAuthByUserIdReq; resp: GetUserAuthByUserIdResp }
   logout: { req: LogoutReq; resp: LogoutResp }
+  removeUser: { req: RemoveUserReq; resp: RemoveUserResp }
 }
 
 /** Full gRPC name of the usercenter service; pass it with {@link usercenterProto} to createRpcServer/createRpcClient. */

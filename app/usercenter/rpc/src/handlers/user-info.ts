@@ -1,4 +1,5 @@
-import type { UserAuth } from '@looklook/usercenter-model'
+import { type UserAuth, UserAuthType } from '@looklook/usercenter-model'
+import { CodeError } from '@looklook/xerr'
 import type {
   GetUserAuthByAuthKeyReq,
   GetUserAuthByAuthKeyResp,
@@ -9,6 +10,8 @@ import type {
   LogoutReq,
   LogoutResp,
   UserAuth as PbUserAuth,
+  RemoveUserReq,
+  RemoveUserResp,
 } from '../../gen/usercenter.ts'
 import { errUserNotFound } from '../errors.ts'
 import type { ServiceContext } from '../svc-context.ts'
@@ -36,5 +39,24 @@ export async function getUserAuthByUserId(svc: ServiceContext, req: GetUserAuthB
 }
 
 export async function logout(svc: ServiceContext, req: LogoutReq): Promise<LogoutResp> {
-  return svc.identityRpc.clearToken({ userId: req.userId })
+  return svc.identityRpc.clearToken({ userId: req.userId, token: '' })
+}
+
+/**
+ * Deletes the user and every login identity of theirs in one transaction (the mobile and openid
+ * can register again), then clears their token, so a token issued before the removal is refused
+ * at once by the gateway. Rows first: a login racing the removal finds no user and issues nothing.
+ * Idempotent — a retry after a failed token clear finishes the job.
+ */
+export async function removeUser(svc: ServiceContext, req: RemoveUserReq): Promise<RemoveUserResp> {
+  if (!Number.isSafeInteger(req.userId) || req.userId <= 0) throw CodeError.param('userId must be a positive integer')
+  await svc.db.transact(async (tx) => {
+    for (const authType of Object.values(UserAuthType)) {
+      const auth = await svc.userAuthModel.findOneByUserIdAuthType(req.userId, authType, tx)
+      if (auth) await svc.userAuthModel.delete(auth.id, tx)
+    }
+    await svc.userModel.delete(req.userId, tx)
+  })
+  await svc.identityRpc.clearToken({ userId: req.userId, token: '' })
+  return { ok: true }
 }

@@ -31,3 +31,14 @@ export async function verifyPassword(password: string, stored: string): Promise<
   const actual = await scryptAsync(password, Buffer.from(saltB64 ?? '', 'base64'), expected.length, opts)
   return timingSafeEqual(actual, expected)
 }
+
+let decoy: Promise<string> | undefined
+
+/**
+ * A hash of a random password, checked instead when the mobile has no password (unknown, or a
+ * WeChat-only account), so such a login costs the same time as a wrong password and tells nothing.
+ */
+export function decoyHash(): Promise<string> {
+  decoy ??= hashPassword(randomBytes(16).toString('hex'))
+  return decoy
+}
