@@ -8,6 +8,7 @@ export const OrderRpcConf = extend(RpcServerConf, {
   TimeZone: Type.String({ minLength: 1, default: 'Asia/Shanghai' }),
   TravelRpc: RpcClientConf,
   MqueueRpc: RpcClientConf,
+  UsercenterRpc: RpcClientConf,
 })
 export type OrderRpcConf = Static<typeof OrderRpcConf>
 

@@ -3,6 +3,7 @@ import { Cache, createPool, createRedis, SqlConn } from '@looklook/model'
 import { createMqueueClient, type MqueueClient } from '@looklook/mqueue-rpc/client'
 import { HomestayOrderModel } from '@looklook/order-model'
 import { createTravelClient, type TravelClient } from '@looklook/travel-rpc/client'
+import { createUsercenterClient, type UsercenterClient } from '@looklook/usercenter-rpc/client'
 import type { OrderRpcConf } from './config.ts'
 
 export interface ServiceContext {
@@ -11,6 +12,7 @@ export interface ServiceContext {
   homestayOrderModel: HomestayOrderModel
   travelRpc: TravelClient
   mqueueRpc: MqueueClient
+  usercenterRpc: UsercenterClient
   close(): Promise<void>
 }
 
@@ -19,15 +21,18 @@ export function createServiceContext(config: OrderRpcConf, logger: Logger): Serv
   const cache = new Cache(createRedis(config.Cache, { log: logger }), { log: logger })
   const travelRpc = createTravelClient(config.TravelRpc, logger)
   const mqueueRpc = createMqueueClient(config.MqueueRpc, logger)
+  const usercenterRpc = createUsercenterClient(config.UsercenterRpc, logger)
   return {
     config,
     logger,
     homestayOrderModel: new HomestayOrderModel(db, cache),
     travelRpc,
     mqueueRpc,
+    usercenterRpc,
     async close() {
       travelRpc.close()
       mqueueRpc.close()
+      usercenterRpc.close()
       await db.close()
       cache.redis.disconnect()
     },

@@ -4,6 +4,8 @@ import { createPool, SqlConn } from '@looklook/model'
 import { type MqueueService, mqueueProto, mqueueServiceName } from '@looklook/mqueue-rpc/gen'
 import { type HomestayOrder, TradeState } from '@looklook/order-model'
 import { memoryLogger as memoryLoggerOf } from '@looklook/testkit'
+import { type UsercenterService, usercenterProto, usercenterServiceName } from '@looklook/usercenter-rpc/gen'
+import { CodeError } from '@looklook/xerr'
 import { createRpcServer, type RpcServer } from '@looklook/zrpc'
 import { createOrderClient, type OrderClient } from '../src/client.ts'
 import { loadOrderRpcConf } from '../src/config.ts'
@@ -42,10 +44,40 @@ export async function startFakeMqueue(logger: Logger): Promise<FakeMqueue> {
   return { server, port, closeRequests, state }
 }
 
+/** A stand-in usercenter-rpc that knows every user id except the ones a test removed. */
+export interface FakeUsercenter {
+  server: RpcServer
+  port: number
+  removed: Set<number>
+}
+
+export async function startFakeUsercenter(logger: Logger): Promise<FakeUsercenter> {
+  const server = createRpcServer({ conf: { Name: 'fake-usercenter', ListenOn: '127.0.0.1:0', Timeout: 2000, CpuThreshold: 0 }, logger })
+  const removed = new Set<number>()
+  const unsupported = async (): Promise<never> => {
+    throw CodeError.common('not part of this stand-in')
+  }
+  server.addService<UsercenterService>(usercenterProto, usercenterServiceName, {
+    async getUserInfo(req) {
+      // As usercenter-rpc answers an unknown id.
+      if (removed.has(req.id)) throw CodeError.common('user does not exist')
+      return { user: { id: req.id, mobile: '', nickname: 'guest', sex: 0, avatar: '', info: '' } }
+    },
+    login: unsupported,
+    register: unsupported,
+    getUserAuthByAuthKey: unsupported,
+    getUserAuthByUserId: unsupported,
+    logout: unsupported,
+    removeUser: unsupported,
+  })
+  return { server, port: await server.start(), removed }
+}
+
 export interface OrderRpcHarness {
   client: OrderClient
   svc: ServiceContext
   mqueue: FakeMqueue
+  usercenter: FakeUsercenter
   /** Lines order-rpc logged. */
   lines: () => Record<string, unknown>[]
   /** The travel database, for creating homestays the tests book. */
@@ -55,14 +87,17 @@ export interface OrderRpcHarness {
 
 /**
  * order-rpc from its own etc/order-rpc.yaml (real MariaDB, Redis and the travel-rpc on its
- * configured endpoint) on port 0, with mqueue-rpc replaced by {@link startFakeMqueue}.
+ * configured endpoint) on port 0, with mqueue-rpc and usercenter-rpc replaced by {@link startFakeMqueue}
+ * and {@link startFakeUsercenter}.
  */
 export async function startOrderRpc(): Promise<OrderRpcHarness> {
   const { logger, lines } = memoryLogger()
   const mqueue = await startFakeMqueue(logger)
+  const usercenter = await startFakeUsercenter(logger)
   const conf = loadOrderRpcConf()
   conf.ListenOn = '127.0.0.1:0'
   conf.MqueueRpc = { ...conf.MqueueRpc, Endpoints: [`127.0.0.1:${mqueue.port}`] }
+  conf.UsercenterRpc = { ...conf.UsercenterRpc, Endpoints: [`127.0.0.1:${usercenter.port}`] }
   const svc = createServiceContext(conf, logger)
   const server = createServer(svc, logger)
   const port = await server.start()
@@ -72,12 +107,14 @@ export async function startOrderRpc(): Promise<OrderRpcHarness> {
     client,
     svc,
     mqueue,
+    usercenter,
     lines,
     travelDb,
     async stop() {
       client.close()
       await server.stop()
       await mqueue.server.stop()
+      await usercenter.server.stop()
       await svc.close()
       await travelDb.close()
     },

@@ -126,6 +126,19 @@ describe('createHomestayOrder', () => {
     assert.equal(offSale.message, 'homestay is not on sale')
   })
 
+  test('a user who no longer exists cannot book', async () => {
+    const home = await insertHomestay(h.travelDb)
+    const req = createReq(home.id)
+    h.usercenter.removed.add(req.userId)
+    const closeJobs = h.mqueue.closeRequests.length
+    const err = await rejection(h.client.createHomestayOrder(req))
+    assert.equal(err.code, ErrCode.SERVER_COMMON_ERROR)
+    assert.equal(err.message, 'user does not exist')
+    assert.equal(h.mqueue.closeRequests.length, closeJobs, 'no order, so no close job')
+    const { list } = await h.client.userHomestayOrderList({ userId: req.userId, traderState: ALL_TRADE_STATES, lastId: 0, pageSize: 10 })
+    assert.equal(list.length, 0)
+  })
+
   test('when the close job cannot be scheduled the order is kept and the failure logged', async () => {
     const home = await insertHomestay(h.travelDb)
     h.mqueue.state.failing = true

@@ -3,7 +3,7 @@ import { NeedFood, TradeState } from '@looklook/order-model'
 import { CodeError } from '@looklook/xerr'
 import type { RpcContext } from '@looklook/zrpc'
 import type { CreateHomestayOrderReq, CreateHomestayOrderResp } from '../../gen/order.ts'
-import { errHomestayNotFound, errHomestayOffSale } from '../errors.ts'
+import { errHomestayNotFound, errHomestayOffSale, errUserNotFound } from '../errors.ts'
 import { dayOf, dayToDate } from '../logic/dates.ts'
 import { priceOrder } from '../logic/pricing.ts'
 import { newOrderSn, newTradeCode } from '../logic/sn.ts'
@@ -24,6 +24,17 @@ const MAX_UNIX_SECONDS = 253_402_300_799
 
 function positiveInt(value: number, name: string, max = Number.MAX_SAFE_INTEGER): void {
   if (!Number.isSafeInteger(value) || value < 1 || value > max) throw CodeError.param(`${name} must be an integer from 1 to ${max}`)
+}
+
+async function userExists(svc: ServiceContext, userId: number): Promise<boolean> {
+  try {
+    const { user } = await svc.usercenterRpc.getUserInfo({ id: userId })
+    return !!user && user.id === userId
+  } catch (err) {
+    // usercenter-rpc answers an unknown id with its "user does not exist" refusal; anything else is an outage.
+    if (err instanceof CodeError && !err.unavailable && !err.internal) return false
+    throw err
+  }
 }
 
 /**
@@ -59,7 +70,9 @@ export async function createHomestayOrder(
   if (startDay < today) throw CodeError.param('the start date cannot be in the past')
   if (startDay > today + MAX_DAYS_AHEAD) throw CodeError.param(`the start date can be at most ${MAX_DAYS_AHEAD} days ahead`)
 
-  const { homestay } = await svc.travelRpc.homestayDetail({ id: req.homestayId })
+  // The user may have been removed since their token was issued: no orders for a user who is gone.
+  const [{ homestay }, exists] = await Promise.all([svc.travelRpc.homestayDetail({ id: req.homestayId }), userExists(svc, req.userId)])
+  if (!exists) throw errUserNotFound()
   if (!homestay || homestay.id === 0) throw errHomestayNotFound()
   if (homestay.rowState !== ON_SALE) throw errHomestayOffSale()
   if (req.livePeopleNum > homestay.peopleNum) {
