@@ -25,11 +25,9 @@ export const errLoginLocked = (lockSeconds: number) =>
     `too many failed logins: password login for this account is locked for ${forHowLong(lockSeconds)}, please try again later`,
   )
 
-export const errTooManyAttempts = () =>
-  new CodeError(ErrCode.SERVER_COMMON_ERROR, 'too many login attempts for this account at once, please try again shortly', {
-    unavailable: true,
-    internal: false,
-  })
+// A refusal for this one account, not an outage: as a 503 it would feed the callers' breakers, and a
+// flood on one account would open them for every other user's login.
+export const errTooManyAttempts = () => CodeError.common('too many login attempts for this account at once, please try again shortly')
 
 // Keys are per login name (the mobile), whether or not an account has it, so the answers never tell
 // a registered mobile from an unknown one. KEYS: failures, lock, attempts in flight (a sorted set of
