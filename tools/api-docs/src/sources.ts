@@ -63,11 +63,12 @@ export async function discoverApis(conf: ApiDocsConf, env: NodeJS.ProcessEnv = p
 
 /**
  * The prefix locations of an nginx config, `location /x/ { … }`, and whether each has a proxy_pass.
- * Exact (`=`), regex (`~`) and named (`@`) locations are not api routes: the gateway has none.
+ * Exact (`=`), regex (`~`) and named (`@`) locations are not api routes: the gateway has none. A
+ * location's body may hold one level of nested blocks (the anonymous shortcut's `if (…) { rewrite … }`).
  */
 export function gatewayLocations(nginxConf: string): GatewayLocation[] {
   const withoutComments = nginxConf.replace(/#[^\n]*/g, '')
-  return [...withoutComments.matchAll(/location\s+(\/\S*)\s*\{([^}]*)\}/g)].map((m) => ({
+  return [...withoutComments.matchAll(/location\s+(\/\S*)\s*\{((?:[^{}]|\{[^{}]*\})*)\}/g)].map((m) => ({
     prefix: m[1] ?? '',
     proxied: /\bproxy_pass\b/.test(m[2] ?? ''),
   }))
