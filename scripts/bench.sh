@@ -7,6 +7,7 @@
 BENCH_DIR="$DATA/bench"
 BENCH_REF_RUN="$BENCH_DIR/baseline-run"
 BENCH_WORKTREES=/tmp/looklook-bench
+BENCH_SETTLE_SECONDS=5
 
 # bench_apps_env prints the environment the running apps were started with (dev when none says).
 bench_apps_env() {
@@ -140,6 +141,8 @@ cmd_bench() {
         apps_up "$env"
         apps_report_failures
       fi
+      # Start-up work (consumer groups joining, pools filling, first JIT) must not land in the first scenario.
+      sleep "$BENCH_SETTLE_SECONDS"
       bench_ts "$env" --label "$side" --round "$r" --partial "$parts/$side-$r.json" \
         --run-dir "$BENCH_REF_RUN" "${args[@]}"
     done
