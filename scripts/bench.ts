@@ -77,7 +77,10 @@ function travelDb() {
   return createConnection({ host: '127.0.0.1', port: 3306, user: 'looklook', password: 'looklook', database: 'looklook_travel' })
 }
 
-/** New on-sale homestays, copies of seed homestay 1 under a bench title: ids never read before. */
+/**
+ * New on-sale homestays, copies of seed homestay 1 under a bench title: ids never read before. They
+ * belong to no shop (business 0), so the seeded shops' listings and figures stay as they were.
+ */
 async function insertHomestays(n: number): Promise<number[]> {
   const db = await travelDb()
   try {
@@ -86,7 +89,7 @@ async function insertHomestays(n: number): Promise<number[]> {
       const [res] = await db.query<ResultSetHeader>(
         `INSERT INTO homestay (title, sub_title, banner, info, people_num, homestay_business_id, user_id, row_state, row_type,
            food_info, food_price, homestay_price, market_homestay_price)
-         SELECT ?, sub_title, banner, info, GREATEST(people_num, 1), homestay_business_id, user_id, 1, row_type,
+         SELECT ?, sub_title, banner, info, GREATEST(people_num, 1), 0, user_id, 1, row_type,
            food_info, food_price, homestay_price, market_homestay_price FROM homestay WHERE id = 1`,
         [`bench ${Date.now() % 1e8}-${i}`],
       )
