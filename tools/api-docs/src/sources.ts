@@ -64,14 +64,20 @@ export async function discoverApis(conf: ApiDocsConf, env: NodeJS.ProcessEnv = p
 /**
  * The prefix locations of an nginx config, `location /x/ { … }`, and whether each has a proxy_pass.
  * Exact (`=`), regex (`~`) and named (`@`) locations are not api routes: the gateway has none. A
- * location's body may hold one level of nested blocks (the anonymous shortcut's `if (…) { rewrite … }`).
+ * location's body may hold one level of nested blocks (the anonymous shortcut's `if (…) { rewrite … }`);
+ * `internal` locations are left out.
  */
 export function gatewayLocations(nginxConf: string): GatewayLocation[] {
   const withoutComments = nginxConf.replace(/#[^\n]*/g, '')
-  return [...withoutComments.matchAll(/location\s+(\/\S*)\s*\{((?:[^{}]|\{[^{}]*\})*)\}/g)].map((m) => ({
-    prefix: m[1] ?? '',
-    proxied: /\bproxy_pass\b/.test(m[2] ?? ''),
-  }))
+  return (
+    [...withoutComments.matchAll(/location\s+(\/\S*)\s*\{((?:[^{}]|\{[^{}]*\})*)\}/g)]
+      // An `internal` location (the anonymous shortcut's target) is reached only by the gateway's own rewrites.
+      .filter((m) => !/\binternal\s*;/.test(m[2] ?? ''))
+      .map((m) => ({
+        prefix: m[1] ?? '',
+        proxied: /\bproxy_pass\b/.test(m[2] ?? ''),
+      }))
+  )
 }
 
 /** Reads the gateway's rules from its nginx config and identity-api's config. */
