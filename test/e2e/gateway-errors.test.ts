@@ -18,25 +18,44 @@ interface RawReply {
   body: string
 }
 
-/** Sends bytes as they are and reads the answer until nginx closes the connection (or 5 s pass). */
+/**
+ * Sends bytes as they are and reads the answer until it is complete (its Content-Length has arrived), nginx
+ * closes the connection, or 5 s pass. A complete answer is taken as soon as it is there: after refusing a
+ * request early (an announced body too large), nginx may keep the half-closed connection in its lingering
+ * close and reset it seconds later, which is not part of the answer.
+ */
 function raw(request: string): Promise<RawReply> {
   return new Promise((resolve, reject) => {
     const socket = connect(8888, '127.0.0.1', () => socket.end(request))
     const chunks: Buffer[] = []
-    socket.on('data', (c: Buffer) => chunks.push(c))
-    socket.setTimeout(5000, () => socket.destroy(new Error(`no answer within 5 s to ${JSON.stringify(request.slice(0, 60))}`)))
-    socket.on('error', reject)
-    socket.on('close', () => {
+    let done = false
+    const parse = (): RawReply | undefined => {
       const text = Buffer.concat(chunks).toString('latin1')
       const split = text.indexOf('\r\n\r\n')
+      if (split < 0) return undefined
       const [statusLine = '', ...lines] = text.slice(0, split).split('\r\n')
       const headers: Record<string, string> = {}
       for (const line of lines) {
         const i = line.indexOf(':')
         headers[line.slice(0, i).toLowerCase()] = line.slice(i + 1).trim()
       }
-      resolve({ status: Number(/^HTTP\/1\.\d (\d{3})/.exec(statusLine)?.[1] ?? 0), headers, body: text.slice(split + 4) })
+      const status = Number(/^HTTP\/1\.\d (\d{3})/.exec(statusLine)?.[1] ?? 0)
+      return { status, headers, body: text.slice(split + 4) }
+    }
+    const finish = (reply: RawReply) => {
+      done = true
+      socket.destroy()
+      resolve(reply)
+    }
+    socket.on('data', (c: Buffer) => {
+      chunks.push(c)
+      const reply = parse()
+      const length = Number(reply?.headers['content-length'] ?? Number.NaN)
+      if (reply && Buffer.byteLength(reply.body, 'latin1') >= length) finish(reply)
     })
+    socket.setTimeout(5000, () => socket.destroy(new Error(`no answer within 5 s to ${JSON.stringify(request.slice(0, 60))}`)))
+    socket.on('error', (err) => done || reject(err))
+    socket.on('close', () => done || finish(parse() ?? { status: 0, headers: {}, body: '' }))
   })
 }
 
