@@ -1,7 +1,8 @@
 /**
  * OpenTelemetry bootstrap, go-zero's `trace.StartAgent`: an AsyncLocalStorage context manager and
  * the W3C propagators are always installed, so trace ids reach logs and outgoing metadata; spans
- * are exported over OTLP/HTTP (to Jaeger's 4318) only when `Telemetry.Endpoint` is set.
+ * are exported over OTLP/HTTP (to Jaeger's 4318) only when an endpoint is configured, by the
+ * standard `OTEL_EXPORTER_OTLP_*` variables or `Telemetry.Endpoint` (see {@link resolveTelemetry}).
  */
 import type { TTelemetryConf } from '@looklook/conf'
 import { context, propagation, trace } from '@opentelemetry/api'
@@ -9,9 +10,19 @@ import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-ho
 import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } from '@opentelemetry/core'
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http'
 import { resourceFromAttributes } from '@opentelemetry/resources'
-import { AlwaysOffSampler, BatchSpanProcessor, ParentBasedSampler, TraceIdRatioBasedSampler } from '@opentelemetry/sdk-trace-base'
+import {
+  AlwaysOffSampler,
+  AlwaysOnSampler,
+  BatchSpanProcessor,
+  ParentBasedSampler,
+  type Sampler,
+  TraceIdRatioBasedSampler,
+} from '@opentelemetry/sdk-trace-base'
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node'
 import { ATTR_SERVICE_NAME } from '@opentelemetry/semantic-conventions'
+import { resolveTelemetry, type TelemetrySettings } from './settings.ts'
+
+export { resolveTelemetry, type SamplerName, type TelemetrySettings } from './settings.ts'
 
 export interface Tracing {
   /** Whether spans leave the process (an endpoint is configured). */
@@ -21,28 +32,17 @@ export interface Tracing {
 }
 
 /**
- * Installs tracing for the process. The root sampler keeps `conf.Sampler` of new traces; a request
- * that arrives with a `traceparent` follows its caller's decision (parent-based, as go-zero).
- * Throws on a `Batcher` other than `otlphttp` (the Jaeger exporter is deprecated upstream).
+ * Installs tracing for the process with the settings {@link resolveTelemetry} reads from `env` and
+ * `conf`. By default the root sampler keeps `conf.Sampler` of new traces, and a request that
+ * arrives with a `traceparent` follows its caller's decision (parent-based, as go-zero).
  */
-export function initTracing(conf: TTelemetryConf | undefined, serviceName: string): Tracing {
-  const endpoint = conf?.Endpoint ?? ''
-  const batcher = conf?.Batcher ?? 'otlphttp'
-  if (endpoint !== '' && batcher !== 'otlphttp') {
-    throw new Error(
-      `Telemetry.Batcher "${batcher}" is not supported; use otlphttp with an OTLP/HTTP endpoint such as http://127.0.0.1:4318/v1/traces`,
-    )
-  }
-  const exporting = endpoint !== ''
-  const spanProcessors = exporting ? [new BatchSpanProcessor(new OTLPTraceExporter({ url: endpoint }))] : []
-  // Without an endpoint a trace this process starts is not recorded: its spans are non-recording,
-  // which costs next to nothing, yet still carry trace ids into the logs and the outgoing traceparent
-  // (flagged not sampled). A request that arrives sampled keeps its caller's decision either way, so a
-  // process without an exporter never cuts a trace that others export.
-  const root = exporting ? new TraceIdRatioBasedSampler(conf?.Sampler ?? 1) : new AlwaysOffSampler()
+export function initTracing(conf: TTelemetryConf | undefined, serviceName: string, env: NodeJS.ProcessEnv = process.env): Tracing {
+  const settings = resolveTelemetry(conf, serviceName, env)
+  const exporting = settings.endpoint !== ''
+  const spanProcessors = exporting ? [new BatchSpanProcessor(new OTLPTraceExporter({ url: settings.endpoint }))] : []
   const provider = new NodeTracerProvider({
-    resource: resourceFromAttributes({ [ATTR_SERVICE_NAME]: conf?.Name || serviceName }),
-    sampler: new ParentBasedSampler({ root }),
+    resource: resourceFromAttributes({ [ATTR_SERVICE_NAME]: settings.serviceName }),
+    sampler: samplerOf(settings),
     spanProcessors,
   })
   provider.register({
@@ -57,5 +57,27 @@ export function initTracing(conf: TTelemetryConf | undefined, serviceName: strin
       context.disable()
       propagation.disable()
     },
+  }
+}
+
+// Without an endpoint (the default sampler is then parentbased_always_off) a trace this process
+// starts is not recorded: its spans are non-recording, which costs next to nothing, yet still carry
+// trace ids into the logs and the outgoing traceparent (flagged not sampled). A request that arrives
+// sampled keeps its caller's decision either way, so a process without an exporter never cuts a
+// trace that others export.
+function samplerOf({ sampler, ratio }: TelemetrySettings): Sampler {
+  switch (sampler) {
+    case 'always_on':
+      return new AlwaysOnSampler()
+    case 'always_off':
+      return new AlwaysOffSampler()
+    case 'traceidratio':
+      return new TraceIdRatioBasedSampler(ratio)
+    case 'parentbased_always_on':
+      return new ParentBasedSampler({ root: new AlwaysOnSampler() })
+    case 'parentbased_always_off':
+      return new ParentBasedSampler({ root: new AlwaysOffSampler() })
+    case 'parentbased_traceidratio':
+      return new ParentBasedSampler({ root: new TraceIdRatioBasedSampler(ratio) })
   }
 }

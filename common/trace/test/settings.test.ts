@@ -1,0 +1,140 @@
+import assert from 'node:assert/strict'
+import { randomBytes } from 'node:crypto'
+import { createServer } from 'node:http'
+import { test } from 'node:test'
+import type { TTelemetryConf } from '@looklook/conf'
+import { context, propagation, trace } from '@opentelemetry/api'
+import { initTracing, resolveTelemetry } from '../src/index.ts'
+
+const yaml: TTelemetryConf = { Name: 'order-rpc', Endpoint: 'http://127.0.0.1:4318/v1/traces', Sampler: 0.25, Batcher: 'otlphttp' }
+
+test('without standard variables the yaml decides: its endpoint, name and ratio behind the caller decision', () => {
+  assert.deepEqual(resolveTelemetry(yaml, 'fallback', {}), {
+    serviceName: 'order-rpc',
+    endpoint: 'http://127.0.0.1:4318/v1/traces',
+    sampler: 'parentbased_traceidratio',
+    ratio: 0.25,
+  })
+  // No endpoint: only a sampled caller is followed, and the process name names the service.
+  assert.deepEqual(resolveTelemetry({ ...yaml, Name: '', Endpoint: '' }, 'order-rpc', {}), {
+    serviceName: 'order-rpc',
+    endpoint: '',
+    sampler: 'parentbased_always_off',
+    ratio: 0.25,
+  })
+  assert.equal(resolveTelemetry(undefined, 'identity-api', {}).endpoint, '')
+})
+
+test('the standard endpoint variables win over Telemetry.Endpoint; the generic one gets /v1/traces appended', () => {
+  const base = { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:14318/' }
+  assert.equal(resolveTelemetry(yaml, 'x', base).endpoint, 'http://127.0.0.1:14318/v1/traces')
+  assert.equal(
+    resolveTelemetry(yaml, 'x', { ...base, OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'http://127.0.0.1:24318/custom' }).endpoint,
+    'http://127.0.0.1:24318/custom',
+    'the traces-specific variable is used as is and beats the generic one',
+  )
+  // An empty variable counts as unset, so the yaml's endpoint holds.
+  assert.equal(resolveTelemetry(yaml, 'x', { OTEL_EXPORTER_OTLP_ENDPOINT: '' }).endpoint, yaml.Endpoint)
+  // A standard endpoint also turns export on for a yaml without one, with the default ratio sampler.
+  const on = resolveTelemetry({ ...yaml, Endpoint: '' }, 'x', base)
+  assert.equal(on.sampler, 'parentbased_traceidratio')
+  assert.equal(
+    resolveTelemetry(yaml, 'x', { ...base, OTEL_TRACES_EXPORTER: 'none' }).endpoint,
+    '',
+    'OTEL_TRACES_EXPORTER=none turns export off',
+  )
+  assert.equal(resolveTelemetry(yaml, 'x', { OTEL_TRACES_EXPORTER: 'otlp' }).endpoint, yaml.Endpoint)
+})
+
+test('OTEL_SERVICE_NAME wins over Telemetry.Name', () => {
+  assert.equal(resolveTelemetry(yaml, 'x', { OTEL_SERVICE_NAME: 'order-rpc-canary' }).serviceName, 'order-rpc-canary')
+})
+
+test('OTEL_TRACES_SAMPLER takes every standard sampler, with OTEL_TRACES_SAMPLER_ARG as the ratio (default 1)', () => {
+  for (const sampler of [
+    'always_on',
+    'always_off',
+    'traceidratio',
+    'parentbased_always_on',
+    'parentbased_always_off',
+    'parentbased_traceidratio',
+  ] as const) {
+    const s = resolveTelemetry(yaml, 'x', { OTEL_TRACES_SAMPLER: sampler })
+    assert.equal(s.sampler, sampler)
+    assert.equal(s.ratio, 1, `${sampler}: the yaml ratio does not leak into a standard sampler`)
+  }
+  assert.equal(resolveTelemetry(yaml, 'x', { OTEL_TRACES_SAMPLER: 'traceidratio', OTEL_TRACES_SAMPLER_ARG: '0.1' }).ratio, 0.1)
+})
+
+test('values that cannot be honoured stop the process at boot with a message naming the variable', () => {
+  assert.throws(
+    () => resolveTelemetry(yaml, 'x', { OTEL_TRACES_SAMPLER: 'jaeger_remote' }),
+    /OTEL_TRACES_SAMPLER "jaeger_remote" is not supported/,
+  )
+  assert.throws(
+    () => resolveTelemetry(yaml, 'x', { OTEL_TRACES_SAMPLER: 'traceidratio', OTEL_TRACES_SAMPLER_ARG: '1.5' }),
+    /OTEL_TRACES_SAMPLER_ARG must be a number between 0 and 1, got "1.5"/,
+  )
+  assert.throws(
+    () => resolveTelemetry(yaml, 'x', { OTEL_TRACES_SAMPLER: 'traceidratio', OTEL_TRACES_SAMPLER_ARG: 'half' }),
+    /OTEL_TRACES_SAMPLER_ARG must be a number/,
+  )
+  assert.throws(() => resolveTelemetry(yaml, 'x', { OTEL_TRACES_EXPORTER: 'zipkin' }), /OTEL_TRACES_EXPORTER "zipkin" is not supported/)
+})
+
+test('the chosen sampler is the one installed: always_off ignores a sampled caller, always_on records a new trace', async () => {
+  const sampledParent = () => propagation.extract(context.active(), { traceparent: `00-${'ab'.repeat(16)}-${'cd'.repeat(8)}-01` })
+  const off = initTracing(yaml, 'x', { OTEL_TRACES_SAMPLER: 'always_off', OTEL_TRACES_EXPORTER: 'none' })
+  try {
+    assert.equal(trace.getTracer('t').startSpan('s', {}, sampledParent()).isRecording(), false)
+  } finally {
+    await off.shutdown()
+  }
+  const on = initTracing(yaml, 'x', { OTEL_TRACES_SAMPLER: 'always_on', OTEL_TRACES_EXPORTER: 'none' })
+  try {
+    assert.equal(on.exporting, false)
+    assert.equal(trace.getTracer('t').startSpan('s').isRecording(), true)
+  } finally {
+    await on.shutdown()
+  }
+})
+
+test('spans go to the endpoint of OTEL_EXPORTER_OTLP_ENDPOINT under OTEL_SERVICE_NAME, not to the yaml endpoint', async () => {
+  const bodies: string[] = []
+  const receiver = createServer((req, res) => {
+    let body = ''
+    req.setEncoding('utf8')
+    req.on('data', (c: string) => {
+      body += c
+    })
+    req.on('end', () => {
+      if (req.method === 'POST' && req.url === '/v1/traces') bodies.push(body)
+      res.writeHead(200, { 'content-type': 'application/json' })
+      res.end('{}')
+    })
+  })
+  await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve))
+  const addr = receiver.address()
+  const port = typeof addr === 'object' && addr ? addr.port : 0
+  const name = `span-${randomBytes(4).toString('hex')}`
+  // The yaml points at a port nothing listens on: only the standard variable can make the export arrive.
+  const tracing = initTracing({ ...yaml, Endpoint: 'http://127.0.0.1:1/v1/traces' }, 'x', {
+    OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${port}`,
+    OTEL_SERVICE_NAME: 'order-rpc-env',
+    OTEL_TRACES_SAMPLER: 'always_on',
+  })
+  try {
+    assert.equal(tracing.exporting, true)
+    trace.getTracer('t').startSpan(name).end()
+  } finally {
+    await tracing.shutdown()
+    await new Promise<void>((resolve) => receiver.close(() => resolve()))
+  }
+  const body = bodies.find((b) => b.includes(name))
+  assert.ok(body, `the span was not exported (${bodies.length} requests)`)
+  const parsed = JSON.parse(body) as {
+    resourceSpans: { resource: { attributes: { key: string; value: { stringValue?: string } }[] } }[]
+  }
+  const service = parsed.resourceSpans[0]?.resource.attributes.find((a) => a.key === 'service.name')?.value.stringValue
+  assert.equal(service, 'order-rpc-env')
+})
