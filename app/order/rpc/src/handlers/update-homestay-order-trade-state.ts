@@ -9,7 +9,7 @@ import type { ServiceContext } from '../svc-context.ts'
 const MAX_ATTEMPTS = 5
 
 /**
- * Moves an order along the state machine of SPEC §6 under the version lock. Setting the state the
+ * Moves an order along the trade-state machine (doc/order.md) under the version lock. Setting the state the
  * order already has is a no-op that returns the order (a repeated payment notification is not an
  * error). When another writer wins the race, the fresh row is checked again: the loser of
  * "pay" against "cancel" gets a transition error, a duplicate of the winner's change gets the no-op.
