@@ -38,7 +38,7 @@ async function userExists(svc: ServiceContext, userId: number): Promise<boolean>
 }
 
 /**
- * Books a homestay (SPEC §6): checks the stay and the homestay, prices it from travel-rpc's
+ * Books a homestay (doc/order.md, Creating an order): checks the stay and the homestay, prices it from travel-rpc's
  * current prices, stores a snapshot of the homestay in the order and schedules the close job.
  *
  * Scheduling is best effort, as in the Go original: the order is already committed, and failing
