@@ -13,7 +13,7 @@ export interface OrderPrice {
 }
 
 /**
- * SPEC §6: homestay total = price × nights; food total = food price × guests × nights when meals
+ * Homestay total = price × nights; food total = food price × guests × nights when meals
  * are booked, else 0; order total = their sum. All in fen (integers), so no rounding happens.
  */
 export function priceOrder(prices: HomestayPrices, liveDays: number, livePeopleNum: number, isFood: boolean): OrderPrice {
