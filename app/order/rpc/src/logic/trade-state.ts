@@ -9,7 +9,7 @@ const NAMES: Record<number, string> = {
   [TradeState.expired]: 'expired',
 }
 
-/** SPEC §6: target state → the one state it may be reached from. Nothing leads back to wait-pay. */
+/** Target state → the one state it may be reached from (doc/order.md, Trade states). Nothing leads back to wait-pay. */
 const ALLOWED_FROM: ReadonlyMap<number, number> = new Map([
   [TradeState.cancelled, TradeState.waitPay],
   [TradeState.waitUse, TradeState.waitPay],
