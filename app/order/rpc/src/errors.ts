@@ -1,7 +1,7 @@
 import { CodeError } from '@looklook/xerr'
 import { tradeStateName } from './logic/trade-state.ts'
 
-// Domain errors use the common code with a clear message (SPEC §7), as the Go original does.
+// Domain errors use the common code with a clear message (doc/errors.md), as the Go original does.
 export const errHomestayNotFound = () => CodeError.common('homestay does not exist')
 export const errHomestayOffSale = () => CodeError.common('homestay is not on sale')
 export const errUserNotFound = () => CodeError.common('user does not exist')
