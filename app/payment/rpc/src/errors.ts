@@ -1,6 +1,6 @@
 import { CodeError } from '@looklook/xerr'
 
-// Domain errors use the common code with a clear message (SPEC §7), as the Go original does.
+// Domain errors use the common code with a clear message (doc/errors.md), as the Go original does.
 export const errPaymentNotFound = () => CodeError.common('payment does not exist')
 export const errOrderAlreadyPaid = () => CodeError.common('the order has already been paid')
 export const errPaymentInProgress = () => CodeError.common('another payment of this order is in progress')
