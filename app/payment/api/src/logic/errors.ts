@@ -1,6 +1,6 @@
 import { CodeError } from '@looklook/xerr'
 
-// Domain errors use the common code with a clear message (SPEC §7). Another user's order gets the same
+// Domain errors use the common code with a clear message (doc/errors.md). Another user's order gets the same
 // answer as a missing one, so order numbers cannot be probed.
 export const errOrderNotFound = () => CodeError.common('order does not exist')
 export const errOrderNotWaitPay = () => CodeError.common('the order is not waiting for payment')
