@@ -1,4 +1,4 @@
-/** Subscribe-message value helpers (WECHAT-NOTES §3 limits). */
+/** Subscribe-message value helpers, within the limits of each data key's type (doc/wechat.md, Subscribe messages). */
 
 const dateFormats = new Map<string, Intl.DateTimeFormat>()
 
