@@ -7,7 +7,7 @@ import type { ServiceContext } from '../svc-context.ts'
 
 /**
  * A notification this service does not accept. The route answers WeChat's failure form:
- * `status` with `{"code":"FAIL","message":…}`, and WeChat retries later (WECHAT-NOTES §7).
+ * `status` with `{"code":"FAIL","message":…}`, and WeChat retries later (doc/wechat.md, Payment notifications).
  */
 export class NotifyError extends Error {
   readonly status: number
