@@ -20,7 +20,7 @@ const WxPayResp = Type.Object({
   signType: Type.String(),
 })
 
-/** What WeChat expects from a notify URL that refuses a notification (WECHAT-NOTES §7). */
+/** What WeChat expects from a notify URL that refuses a notification (doc/wechat.md, Payment notifications). */
 function failBody(message: string): { code: 'FAIL'; message: string } {
   return { code: 'FAIL', message }
 }
