@@ -36,7 +36,7 @@ async function pendingPayment(): Promise<{ guest: WxGuest; sn: string; prepayId:
   return { guest, sn, prepayId: params.package, paymentSn: payment.sn }
 }
 
-/** WeChat's failure answer (WECHAT-NOTES §7), never the api envelope. */
+/** WeChat's failure answer (doc/wechat.md, Payment notifications), never the api envelope. */
 function assertFail(d: { status: number; body: string }, status: number | RegExp, what: string): void {
   if (typeof status === 'number') assert.equal(d.status, status, `${what}: ${d.status} ${d.body}`)
   else assert.match(String(d.status), status, `${what}: ${d.status} ${d.body}`)
