@@ -58,7 +58,7 @@ export function gatewayView(source: Document, rules: GatewayRules, gatewayUrl: s
       if (item) delete item[method]
       continue
     }
-    // A public route passes without a token, but one that is sent must be valid (SPEC §6).
+    // A public route passes without a token, but one that is sent must be valid (doc/auth.md, The verify rule).
     op.security = isPublic(rules, path) ? [{}, { [SCHEME]: [] }] : [{ [SCHEME]: [] }]
     op.responses = { ...op.responses, 401: unauthorized }
   }
