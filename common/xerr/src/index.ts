@@ -3,7 +3,7 @@
  * Mirrors go-zero-looklook's common/xerr.
  */
 
-/** Frozen registry of the public error codes (SPEC §7). */
+/** Frozen registry of the public error codes (doc/errors.md). */
 export const ErrCode = Object.freeze({
   OK: 200,
   SERVER_COMMON_ERROR: 100001,
