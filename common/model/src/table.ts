@@ -13,7 +13,7 @@ export type ColumnKinds = { readonly [column: string]: ColumnKind }
 /** The TypeScript type of a column kind. */
 export type KindValue<K> = K extends 'date' ? Date : K extends 'string' ? string : K extends 'int' | 'float' ? number : never
 
-/** The columns every looklook table has (SPEC §5), added to each table automatically. */
+/** The columns every looklook table has (doc/framework.md), added to each table automatically. */
 export const baseColumns = {
   id: 'int',
   createTime: 'date',
