@@ -1,7 +1,7 @@
 /**
  * The cryptographic building blocks of WeChat's protocols, on node:crypto only. Shared by the
  * production clients and the local sandbox, so both sides speak byte-identical formats
- * (WECHAT-NOTES §1, §4, §6, §7).
+ * (doc/wechat.md).
  */
 import {
   createCipheriv,
@@ -23,7 +23,7 @@ export const SIGNATURE_SCHEME = 'WECHATPAY2-SHA256-RSA2048'
 /** WeChat's probe signatures start with this; they must never verify. */
 export const SIGNTEST_PREFIX = 'WECHATPAY/SIGNTEST/'
 
-/** Replay window for response and notification timestamps, in seconds (WECHAT-NOTES §4, §7). */
+/** Replay window for response and notification timestamps, in seconds: WeChat Pay's five minutes. */
 export const MAX_CLOCK_SKEW_SECONDS = 300
 
 const NONCE_ALPHABET = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ'
@@ -245,7 +245,7 @@ export interface EncryptedResource {
 const GCM_TAG_BYTES = 16
 
 function apiV3KeyBytes(apiV3Key: string): Buffer {
-  // The APIv3 key is used as its ASCII bytes, never base64-decoded (WECHAT-NOTES §7).
+  // The APIv3 key is used as its ASCII bytes, never base64-decoded, as WeChat Pay does.
   const key = Buffer.from(apiV3Key, 'utf8')
   if (key.length !== 32) throw new WechatDecryptError('the APIv3 key must be 32 bytes')
   return key
