@@ -2,7 +2,7 @@
  * WeChat protocol clients for looklook: mini-program login, access tokens and subscribe messages,
  * and WeChat Pay v3 (JSAPI prepay, pay params, notifications, platform certificates).
  * Built on node:crypto and fetch; every base URL is configuration, so the same code runs against
- * WeChat or the local sandbox (tools/wechat-sandbox). Protocol reference: WECHAT-NOTES.md.
+ * WeChat or the local sandbox (tools/wechat-sandbox). Protocol reference: doc/wechat.md.
  */
 export {
   type AuthorizationParams,
