@@ -1,6 +1,6 @@
 /**
  * Mini-program server APIs: login (code2Session + encryptedData), access tokens and subscribe
- * messages (WECHAT-NOTES §1–§3). Base URLs come from config so the same code talks to
+ * messages (doc/wechat.md, Mini-program APIs). Base URLs come from config so the same code talks to
  * `https://api.weixin.qq.com` or to the local sandbox.
  */
 import { aesCbcDecrypt } from './crypto.ts'
@@ -51,7 +51,7 @@ export interface WxUserData {
 
 const DEFAULT_TIMEOUT_MS = 5000
 
-/** Access-token errors after which a fresh token is fetched and the call retried once (WECHAT-NOTES §2). */
+/** Access-token errors after which a fresh token is fetched and the call retried once: invalid, expired or not the latest token. */
 export const ACCESS_TOKEN_ERROR_CODES: ReadonlySet<number> = new Set([40001, 42001, 40014])
 
 /** Joins base URL and API path; a path prefix in the base URL is kept (new URL(path, base) would drop it). */
