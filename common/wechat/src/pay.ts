@@ -1,7 +1,7 @@
 /**
  * WeChat Pay API v3 client for JSAPI (mini-program) payments: signed requests, verified responses,
  * `wx.requestPayment` parameters, payment notifications and platform certificates
- * (WECHAT-NOTES §4–§7). node:crypto and fetch only; the base URL comes from config.
+ * (doc/wechat.md, WeChat Pay v3). node:crypto and fetch only; the base URL comes from config.
  */
 
 import type { KeyObject } from 'node:crypto'
@@ -108,7 +108,7 @@ export interface JsapiPrepayRequest {
   goodsTag?: string
 }
 
-/** Parameters for `wx.requestPayment` (WECHAT-NOTES §5), in the keys wechatpay-go returns. */
+/** Parameters for `wx.requestPayment`, in the keys wechatpay-go returns. */
 export interface JsapiPayParams {
   appId: string
   /** 10-digit Unix seconds, as a string. */
@@ -248,7 +248,7 @@ export class WechatPayClient {
     const c = this.#conf
     const payload = body === undefined ? '' : JSON.stringify(body)
     const url = new URL(`${c.baseUrl.replace(/\/+$/, '')}${pathWithQuery}`)
-    // Sign exactly what goes on the wire: pathname + search of the final URL (WECHAT-NOTES §0).
+    // Sign exactly what goes on the wire: pathname + search of the final URL, which is what WeChat checks.
     const authorization = signRequest({
       method,
       pathWithQuery: url.pathname + url.search,
@@ -260,7 +260,7 @@ export class WechatPayClient {
     })
     const headers: Record<string, string> = { Authorization: authorization, Accept: 'application/json', 'User-Agent': USER_AGENT }
     if (payload !== '') headers['Content-Type'] = 'application/json'
-    // In public-key mode WeChat signs with the public key only when asked for it by id (WECHAT-NOTES §6).
+    // In public-key mode WeChat signs with the public key only when asked for it by id (doc/wechat.md).
     if (c.platform.publicKey) headers['Wechatpay-Serial'] = c.platform.publicKey.id
     let res: Response
     try {
