@@ -1,6 +1,6 @@
 /**
  * Mini-program side: login codes and encryptedData, access tokens, subscribe messages
- * (WECHAT-NOTES §1–§3), plus the driving routes that mint logins and list received messages.
+ * (doc/wechat.md, Mini-program APIs), plus the driving routes that mint logins and list received messages.
  */
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto'
 import { aesCbcEncrypt, nonceStr, randomBase64, unixSeconds } from '@looklook/wechat'
@@ -73,7 +73,7 @@ export function createMini(ctx: SandboxContext) {
 
   function issueToken(previous: string | undefined): string {
     const t = now()
-    // A new token leaves the previous one usable for 5 more minutes (WECHAT-NOTES §2).
+    // A new token leaves the previous one usable for 5 more minutes, as WeChat's does.
     if (previous !== undefined) tokens.set(previous, Math.min(tokens.get(previous) ?? 0, t + OLD_TOKEN_GRACE_MS))
     for (const [tok, exp] of tokens) if (exp <= t) tokens.delete(tok)
     const token = `${nonceStr(24)}${randomBytes(48).toString('base64url')}`
