@@ -1,7 +1,7 @@
 /**
  * WeChat Pay v3 side: merchant-signed requests (verified), JSAPI prepay, order query and close,
  * the platform certificate list, and signed + encrypted payment notifications posted to the
- * prepay's notify_url when the driving API "pays" an order (WECHAT-NOTES §4–§7).
+ * prepay's notify_url when the driving API "pays" an order (doc/wechat.md, WeChat Pay v3).
  */
 import { generateKeyPairSync, type KeyObject, randomBytes, randomInt, randomUUID } from 'node:crypto'
 import {
@@ -82,7 +82,7 @@ export function createPay(ctx: SandboxContext, isOurOpenid: (openid: string) => 
   const certSigner = { key: keys.platformCert.privateKey, serial: keys.platformCert.serialNo }
   const defaultSigner = conf.SignMode === 'publickey' ? publicKeySigner : certSigner
 
-  /** A request naming a key in `Wechatpay-Serial` gets its answer signed with that key (WECHAT-NOTES §6). */
+  /** A request naming a key in `Wechatpay-Serial` gets its answer signed with that key, as WeChat does during the public-key migration. */
   function signerFor(req: SandboxRequest) {
     const asked = headerValue(req.headers, 'Wechatpay-Serial')
     if (asked === publicKeySigner.serial) return publicKeySigner
