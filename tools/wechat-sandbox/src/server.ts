@@ -1,6 +1,6 @@
 /**
  * The WeChat sandbox as an HTTP server, built without listening (main.ts listens; tests start it
- * on port 0). Mounted at the root path, as v3 signatures cover the path (WECHAT-NOTES §0).
+ * on port 0). Mounted at the root path, as v3 signatures cover the path (doc/wechat.md).
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
