@@ -1,8 +1,9 @@
 /**
  * Value limits of subscribe-message template fields, by the key's prefix (`thing1` → thing),
- * as WeChat documents them (doc/wechat.md, Subscribe messages). Where WeChat's behaviour is not\n * documented the check is lenient: ISO dates
- * (`2024-05-01`, as looklook sends them) pass for time/date, an amount may omit the currency
- * symbol (looklook sends `%.2f`), and unknown prefixes or `enum` only need a non-empty value.
+ * as WeChat documents them (doc/wechat.md, Subscribe messages). Where WeChat's behaviour is not
+ * documented the check is lenient: ISO dates (`2024-05-01`, as looklook sends them) pass for
+ * time/date, an amount may omit the currency symbol (looklook sends `%.2f`), and unknown prefixes
+ * or `enum` only need a non-empty value.
  */
 
 const CJK = /[\u3400-\u9fff\uf900-\ufaff]/
