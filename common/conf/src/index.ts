@@ -109,6 +109,10 @@ export const RedisConf = Type.Object({
 export const DBConf = Type.Object({
   DataSource: Type.String({ minLength: 1, description: 'mysql://user:pass@host:port/db' }),
   PoolSize: Type.Integer({ minimum: 1, default: 10 }),
+  /** At most this many unused connections stay open, the rest close within a second; default a quarter of PoolSize. */
+  MaxIdle: Type.Optional(Type.Integer({ minimum: 0 })),
+  /** Milliseconds after which any unused connection is closed; default 60000. */
+  IdleTimeout: Type.Optional(Type.Integer({ minimum: 1000, description: 'milliseconds' })),
 })
 
 export const RpcClientConf = Type.Object({

@@ -3,7 +3,8 @@
  */
 import type { TRedisConf } from '@looklook/conf'
 import type { Logger } from '@looklook/logx'
-import { Redis, type RedisOptions } from 'ioredis'
+import { type Command, Redis, type RedisOptions } from 'ioredis'
+import { endSpan, redisSpan } from './spans.ts'
 
 export type { Redis, RedisOptions }
 
@@ -22,6 +23,9 @@ export interface CreateRedisOptions {
  * over one reconnect attempt and then rejected, instead of queueing for ever — callers see an
  * error within a fraction of a second and the model layer never falls through to the database.
  * Reconnection itself continues in the background (backoff capped at 2 s).
+ *
+ * Every command sent while a request is being traced gets a client span `redis <COMMAND>`
+ * (pipelines and MULTI one per command), which names the command and never a key or a value.
  */
 export function createRedis(conf: TRedisConf, opts: CreateRedisOptions = {}): Redis {
   const { host, port } = parseHost(conf.Host)
@@ -36,6 +40,7 @@ export function createRedis(conf: TRedisConf, opts: CreateRedisOptions = {}): Re
     retryStrategy: (times) => Math.min(times * 100, 2_000),
     ...opts.options,
   })
+  traceCommands(redis, { namespace: String(conf.DB), address: host, port })
   let down = false
   // Without an 'error' listener ioredis prints every failed reconnect to stderr; log transitions only.
   redis.on('error', (err: Error) => {
@@ -49,6 +54,29 @@ export function createRedis(conf: TRedisConf, opts: CreateRedisOptions = {}): Re
     opts.log?.info({ host: conf.Host }, 'redis connection restored')
   })
   return redis
+}
+
+const TRACED = Symbol('looklook.traced')
+
+/**
+ * Wraps the client's `sendCommand`, the one method every command, pipeline and transaction goes
+ * through (as @opentelemetry/instrumentation-ioredis does, without its module hooks and without
+ * recording keys in `db.statement`). A command replayed from the offline queue after a reconnect
+ * passes here again and keeps its first span.
+ */
+function traceCommands(redis: Redis, peer: { namespace: string; address: string; port: number }): void {
+  const send = redis.sendCommand.bind(redis)
+  redis.sendCommand = (command: Command & { [TRACED]?: true }, stream?: Parameters<Redis['sendCommand']>[1]) => {
+    const span = command[TRACED] ? undefined : redisSpan(peer, command.name)
+    if (span !== undefined) {
+      command[TRACED] = true
+      command.promise.then(
+        () => endSpan(span),
+        (err: unknown) => endSpan(span, err),
+      )
+    }
+    return send(command, stream)
+  }
 }
 
 function parseHost(hostPort: string): { host: string; port: number } {

@@ -1,13 +1,15 @@
 /**
  * The MySQL side of the model layer, go-zero's `sqlx.SqlConn`: a mysql2 pool behind a small
- * query/exec surface that records go-zero's SQL metrics, wraps every driver error as
+ * query/exec surface that records go-zero's SQL metrics and a client span per statement, wraps every driver error as
  * `CodeError(100005)` (the SQL text stays in `cause`, never reaches clients) and runs transactions
  * whose cache invalidations happen only after COMMIT.
  */
 import type { TDBConf } from '@looklook/conf'
 import { sqlClientDuration, sqlClientErrorTotal } from '@looklook/metrics'
 import { CodeError } from '@looklook/xerr'
+import type { Span } from '@opentelemetry/api'
 import { createPool as createMysqlPool, type Pool, type PoolConnection, type ResultSetHeader, type RowDataPacket } from 'mysql2/promise'
+import { endSpan, type Peer, sqlSpan } from './spans.ts'
 
 /** A value that can be bound to a `?` placeholder. */
 export type SqlValue = string | number | bigint | boolean | Date | Buffer | null
@@ -26,9 +28,24 @@ export interface Queryer {
   exec(sql: string, args?: readonly SqlValue[]): Promise<ExecResult>
 }
 
+/** How long an unused connection stays open when `DB.IdleTimeout` is not set (mysql2's own default). */
+export const DEFAULT_IDLE_TIMEOUT_MS = 60_000
+
+/** `DB.MaxIdle` when not set: at most a quarter of the pool (at least one connection) stays open between bursts. */
+export function defaultMaxIdle(poolSize: number): number {
+  return Math.max(1, Math.floor(poolSize / 4))
+}
+
 /**
  * Parses `mysql://user:pass@host:port/db` (user and password percent-encoded when they contain
- * reserved characters) and opens a pool of `PoolSize` connections.
+ * reserved characters) and opens a pool of up to `PoolSize` connections.
+ *
+ * Idle connections (mysql2's pool semantics, checked once a second, oldest released first): beyond
+ * `MaxIdle` of them are closed at the next check; any that has been unused for `IdleTimeout` ms is
+ * closed too, so a quiet process ends with no connection and the next statement opens one. With
+ * `MaxIdle` equal to `PoolSize` mysql2 runs no check at all and never closes an idle connection.
+ * A connection the server drops (restart, `KILL`, `wait_timeout`) leaves the pool when its socket
+ * closes; see {@link SqlConn} for the statement that meets it first.
  *
  * Representation choices, identical in every process:
  * - DATETIME/DATE columns are JS `Date`s in UTC: the driver reads and writes UTC (`timezone: 'Z'`)
@@ -40,11 +57,12 @@ export interface Queryer {
  */
 export function createPool(conf: TDBConf): Pool {
   const url = parseDataSource(conf.DataSource)
+  const maxIdle = Math.min(conf.MaxIdle ?? defaultMaxIdle(conf.PoolSize), conf.PoolSize)
   const pool = createMysqlPool({
     ...url,
     connectionLimit: conf.PoolSize,
-    maxIdle: conf.PoolSize,
-    idleTimeout: 60_000,
+    maxIdle,
+    idleTimeout: conf.IdleTimeout ?? DEFAULT_IDLE_TIMEOUT_MS,
     waitForConnections: true,
     queueLimit: 0,
     connectTimeout: 5_000,
@@ -114,11 +132,14 @@ export function isDuplicateKeyError(err: unknown): boolean {
 
 type Runner = Pool | PoolConnection
 
-async function observe<T>(command: string, fn: () => Promise<T>): Promise<T> {
+async function observe<T>(command: string, span: Span | undefined, fn: () => Promise<T>): Promise<T> {
   const start = performance.now()
   try {
-    return await fn()
+    const result = await fn()
+    endSpan(span)
+    return result
   } catch (err) {
+    endSpan(span, err)
     sqlClientErrorTotal.inc({ command, error: driverError(err)?.code ?? 'unknown' })
     throw err instanceof CodeError ? err : CodeError.db(err)
   } finally {
@@ -126,36 +147,73 @@ async function observe<T>(command: string, fn: () => Promise<T>): Promise<T> {
   }
 }
 
-async function runQuery<R extends object>(runner: Runner, sql: string, args: readonly SqlValue[] = []): Promise<R[]> {
-  return observe('query', async () => {
-    const [rows] = await runner.query<RowDataPacket[]>(sql, [...args])
+// What a statement meets on a pooled connection the server has already dropped (restart, KILL,
+// wait_timeout) when the socket's close has not been read yet: mysql2 hands the connection out,
+// the statement fails, and the connection leaves the pool with that failure.
+const LOST_CONNECTION = new Set(['PROTOCOL_CONNECTION_LOST', 'ECONNRESET', 'EPIPE'])
+const READ = /^\s*(?:select|show)\b/i
+
+function lostConnection(err: unknown): boolean {
+  const code = driverError(err)?.code
+  return code !== undefined && LOST_CONNECTION.has(code)
+}
+
+/**
+ * Runs a statement that returns rows. `retryLost` (pool reads only) repeats a SELECT once when
+ * its connection turns out to be dead: a read is safe to repeat, and the retry gets a live or
+ * a new connection. A write is never repeated, since the server may have applied it.
+ */
+async function runQuery<R extends object>(
+  runner: Runner,
+  peer: Peer,
+  sql: string,
+  args: readonly SqlValue[] = [],
+  retryLost = false,
+): Promise<R[]> {
+  return observe('query', sqlSpan(peer, sql), async () => {
+    let rows: RowDataPacket[]
+    try {
+      ;[rows] = await runner.query<RowDataPacket[]>(sql, [...args])
+    } catch (err) {
+      if (!retryLost || !lostConnection(err) || !READ.test(sql)) throw err
+      ;[rows] = await runner.query<RowDataPacket[]>(sql, [...args])
+    }
     // The caller names the row shape: the SQL's column list is the contract here, as with sqlx scans.
     return rows as unknown as R[]
   })
 }
 
-async function runExec(runner: Runner, sql: string, args: readonly SqlValue[] = []): Promise<ExecResult> {
-  return observe('exec', async () => {
+async function runExec(runner: Runner, peer: Peer, sql: string, args: readonly SqlValue[] = []): Promise<ExecResult> {
+  return observe('exec', sqlSpan(peer, sql), async () => {
     const [res] = await runner.query<ResultSetHeader>(sql, [...args])
     return { affectedRows: res.affectedRows, insertId: Number(res.insertId) }
   })
 }
 
+/** The database and server a pool talks to, read once for the span attributes. */
+function peerOf(pool: Pool): Peer {
+  // mysql2 keeps the parsed connection options on the pool's config (its typings name only the input options).
+  const c = (pool.pool.config as { connectionConfig?: { database?: string; host?: string; port?: number } }).connectionConfig
+  return { namespace: c?.database ?? '', address: c?.host ?? '', port: c?.port ?? 3306 }
+}
+
 /** One transaction: statements run on its connection; work registered with {@link Tx.afterCommit} runs after COMMIT. */
 export class Tx implements Queryer {
   readonly #conn: PoolConnection
+  readonly #peer: Peer
   readonly #afterCommit: (() => Promise<void>)[] = []
 
-  constructor(conn: PoolConnection) {
+  constructor(conn: PoolConnection, peer: Peer) {
     this.#conn = conn
+    this.#peer = peer
   }
 
   query<R extends object = Record<string, unknown>>(sql: string, args?: readonly SqlValue[]): Promise<R[]> {
-    return runQuery<R>(this.#conn, sql, args)
+    return runQuery<R>(this.#conn, this.#peer, sql, args)
   }
 
   exec(sql: string, args?: readonly SqlValue[]): Promise<ExecResult> {
-    return runExec(this.#conn, sql, args)
+    return runExec(this.#conn, this.#peer, sql, args)
   }
 
   /**
@@ -172,21 +230,27 @@ export class Tx implements Queryer {
   }
 }
 
-/** The pool-backed connection every model of a process shares (go-zero `sqlx.SqlConn`). */
+/**
+ * The pool-backed connection every model of a process shares (go-zero `sqlx.SqlConn`). A SELECT
+ * that meets a connection the server has dropped is run once more on another connection, so a
+ * database restart or a killed connection costs no failed read; writes are not repeated.
+ */
 export class SqlConn implements Queryer {
   /** The underlying mysql2 pool; statements outside transactions go through its `query` method. */
   readonly pool: Pool
+  readonly #peer: Peer
 
   constructor(pool: Pool) {
     this.pool = pool
+    this.#peer = peerOf(pool)
   }
 
   query<R extends object = Record<string, unknown>>(sql: string, args?: readonly SqlValue[]): Promise<R[]> {
-    return runQuery<R>(this.pool, sql, args)
+    return runQuery<R>(this.pool, this.#peer, sql, args, true)
   }
 
   exec(sql: string, args?: readonly SqlValue[]): Promise<ExecResult> {
-    return runExec(this.pool, sql, args)
+    return runExec(this.pool, this.#peer, sql, args)
   }
 
   /**
@@ -195,21 +259,21 @@ export class SqlConn implements Queryer {
    * Cache keys those calls touch are deleted after COMMIT; after a rollback the cache is untouched.
    */
   async transact<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
-    const conn = await observe('begin', () => this.pool.getConnection())
-    const tx = new Tx(conn)
+    const conn = await observe('begin', undefined, () => this.pool.getConnection())
+    const tx = new Tx(conn, this.#peer)
     let result: T
     try {
-      await observe('begin', () => conn.beginTransaction())
+      await observe('begin', sqlSpan(this.#peer, 'BEGIN'), () => conn.beginTransaction())
       try {
         result = await fn(tx)
       } catch (err) {
-        await observe('rollback', () => conn.rollback()).catch(() => {
+        await observe('rollback', sqlSpan(this.#peer, 'ROLLBACK'), () => conn.rollback()).catch(() => {
           // The connection is suspect after a failed rollback: never hand it out again.
           conn.destroy()
         })
         throw err
       }
-      await observe('commit', () => conn.commit())
+      await observe('commit', sqlSpan(this.#peer, 'COMMIT'), () => conn.commit())
     } finally {
       conn.release()
     }
