@@ -14,7 +14,17 @@ export {
   type PageQuery,
 } from './model.ts'
 export { type CreateRedisOptions, createRedis, type Redis, type RedisOptions } from './redis.ts'
-export { createPool, type ExecResult, isDuplicateKeyError, type Queryer, SqlConn, type SqlValue, Tx } from './sql.ts'
+export {
+  createPool,
+  DEFAULT_IDLE_TIMEOUT_MS,
+  defaultMaxIdle,
+  type ExecResult,
+  isDuplicateKeyError,
+  type Queryer,
+  SqlConn,
+  type SqlValue,
+  Tx,
+} from './sql.ts'
 export {
   type AutoColumn,
   type BaseColumns,
