@@ -98,21 +98,61 @@ apps_up() {
         specs+=("$name,$(pid_of "$name"),$probe,$host,$port")
         continue
       fi
-      say "starting $name with deploy/local/$env.env"
-      spawn "$name" "$dir" "$(env_file "$env")" node src/main.ts
-      printf '%s\n' "$stamp" >"$RUN_DIR/$name.env"
+      app_start "$name" "$dir" "$env"
       specs+=("$name,$(<"$(pid_file "$name")"),$probe,$host,$port")
     done <<<"$listing"
     [[ ${#specs[@]} -eq 0 ]] && continue
-    local failed line
-    if ! failed=$(node "$ROOT/scripts/apps.ts" wait "$APP_READY_SECONDS" "${specs[@]}"); then
-      [[ -n $failed ]] || die "waiting for the $group processes failed"
-      while IFS= read -r line; do
-        warn "${line%%$'\t'*}: ${line#*$'\t'}"
-        APP_FAILURES+=("$line")
-      done <<<"$failed"
-    fi
+    apps_wait "$group" "${specs[@]}"
   done
+}
+
+# app_start NAME DIR ENV starts one app with deploy/local/ENV.env and records that environment.
+app_start() {
+  local name=$1 dir=$2 env=$3
+  say "starting $name with deploy/local/$env.env"
+  spawn "$name" "$dir" "$(env_file "$env")" node src/main.ts
+  env_stamp "$env" >"$RUN_DIR/$name.env"
+}
+
+# apps_wait WHAT SPEC... waits until every SPEC (name,pid,probe,host,port) is ready; the ones that are not
+# go to APP_FAILURES.
+apps_wait() {
+  local what=$1 failed line
+  shift
+  if ! failed=$(node "$ROOT/scripts/apps.ts" wait "$APP_READY_SECONDS" "$@"); then
+    [[ -n $failed ]] || die "waiting for the $what processes failed"
+    while IFS= read -r line; do
+      warn "${line%%$'\t'*}: ${line#*$'\t'}"
+      APP_FAILURES+=("$line")
+    done <<<"$failed"
+  fi
+}
+
+# apps_restart NAME...: stops each named app and starts it again before the next one, with the environment
+# it ran with (for an app that was down: the one the running apps use, dev when none runs), so the others
+# keep serving throughout. ./looklook dev calls it for every app whose sources changed.
+apps_restart() {
+  local name env stamp line dir probe host port
+  for name in "$@"; do
+    stamp=$(app_env "$name")
+    if running "$name" && [[ -n $stamp ]]; then
+      env=${stamp%% *}
+    else
+      env=$(apps_running_env)
+      env=${env:-dev}
+    fi
+    [[ -f $(env_file "$env") ]] || env=dev
+    line=$(apps_list "$env" | awk -F '\t' -v n="$name" '$1 == n') || die "cannot read the apps' etc/*.yaml"
+    [[ -n $line ]] || die "no app named $name (./looklook status lists them)"
+    IFS=$'\t' read -r _ _ dir probe host port _ <<<"$line"
+    if running "$name"; then
+      say "stopping $name"
+      stop_pid "$name" 15
+    fi
+    app_start "$name" "$dir" "$env"
+    apps_wait "$name" "$name,$(<"$(pid_file "$name")"),$probe,$host,$port"
+  done
+  apps_report_failures
 }
 
 # APP_FAILURES collects `name<TAB>reason` of apps that did not come up; `up` carries on with the rest

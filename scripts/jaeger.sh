@@ -36,35 +36,59 @@ jaeger_binary() {
   printf '%s/jaeger-%s-%s\n' "$JAEGER_CACHE" "$(jaeger_version)" "$pins"
 }
 
-jaeger_install() {
-  local bin
+# The build runs in the background on a machine without the cached binary, so a first `up` does not wait
+# minutes for it: the rest of the stack starts meanwhile (the apps' exporters drop spans while nothing
+# listens on 4318) and the build starts Jaeger itself when it is done. While it runs, JAEGER_BUILD_MARK
+# holds its pid and start time (status shows it); a failed build leaves JAEGER_BUILD_FAILED.
+JAEGER_BUILD_MARK="$RUN_DIR/jaeger-build"
+JAEGER_BUILD_FAILED="$RUN_DIR/jaeger-build.failed"
+JAEGER_BUILD_LOG="$LOG_DIR/jaeger-build.log"
+
+# jaeger_building prints "PID STARTED" (epoch seconds) while a background build runs.
+jaeger_building() {
+  local pid started
+  read -r pid started 2>/dev/null <"$JAEGER_BUILD_MARK" || return 1
+  [[ $pid =~ ^[0-9]+$ ]] && kill -0 "$pid" 2>/dev/null || return 1
+  printf '%s %s\n' "$pid" "${started:-$(date +%s)}"
+}
+
+# jaeger_build compiles the binary jaeger_binary names, once per machine: a build from another checkout or
+# terminal is waited for. Built to a temporary name and renamed, so an interrupted build never leaves a
+# half-written binary behind.
+jaeger_build() {
+  local bin lock rc=0
   bin=$(jaeger_binary)
-  if [[ ! -x $bin ]]; then
-    mkdir -p "$JAEGER_CACHE"
-    # One build per machine: an `up` from another checkout or terminal waits for the running build.
-    local lock
-    exec {lock}>"$JAEGER_CACHE/.jaeger-build.lock"
-    if ! flock -n "$lock"; then
-      say "waiting for the Jaeger build another ./looklook started"
-      flock "$lock"
-    fi
-    if [[ ! -x $bin ]]; then
-      jaeger_go
-      say "building Jaeger $(jaeger_version) from the Go module proxy (several minutes on 2 cores; cached in ${JAEGER_CACHE/#"$HOME"/\~})"
-      # Built to a temporary name and renamed, so an interrupted build never leaves a half-written binary behind.
-      (cd "$JAEGER_MODULE" && go build -trimpath -o "$bin.tmp.$$" github.com/jaegertracing/jaeger/cmd/jaeger) \
-        >>"$LOG_DIR/jaeger.log" 2>&1 || {
-        rm -f "$bin.tmp.$$"
-        exec {lock}>&-
-        fail_with_log jaeger "go build failed in tools/jaeger"
-      }
-      mv -f "$bin.tmp.$$" "$bin"
-    fi
-    exec {lock}>&-
+  mkdir -p "$JAEGER_CACHE"
+  exec {lock}>"$JAEGER_CACHE/.jaeger-build.lock"
+  if ! flock -n "$lock"; then
+    say "waiting for the Jaeger build another ./looklook started"
+    flock "$lock"
   fi
-  # The checkout's own link (.bin/ is git-ignored) names the binary the scripts run.
-  mkdir -p "$ROOT/.bin"
-  ln -sfn "$bin" "$ROOT/.bin/jaeger"
+  if [[ ! -x $bin ]]; then
+    say "building Jaeger $(jaeger_version) from the Go module proxy (cached in ${JAEGER_CACHE/#"$HOME"/\~})"
+    (cd "$JAEGER_MODULE" && go build -trimpath -o "$bin.tmp.$$" github.com/jaegertracing/jaeger/cmd/jaeger) || rc=$?
+    if [[ $rc -eq 0 ]]; then mv -f "$bin.tmp.$$" "$bin"; else rm -f "$bin.tmp.$$"; fi
+  fi
+  exec {lock}>&-
+  return "$rc"
+}
+
+# cmd_jaeger_build is the background build `up` starts (./looklook jaeger-build, its output in
+# data/logs/jaeger-build.log): build, then start Jaeger under the lock `up` and `down` take.
+cmd_jaeger_build() {
+  ensure_dirs
+  local t0
+  t0=$(date +%s)
+  trap 'rm -f "$JAEGER_BUILD_MARK"' EXIT
+  printf '\n==== %s\n' "$(date -u +%FT%TZ)"
+  jaeger_go
+  if ! jaeger_build; then
+    touch "$JAEGER_BUILD_FAILED"
+    die "go build failed in tools/jaeger after $(elapsed "$t0")"
+  fi
+  say "built Jaeger ($(elapsed "$t0"))"
+  take_lock
+  jaeger_up
 }
 
 jaeger_ready() { http_ok "http://127.0.0.1:$JAEGER_QUERY_PORT/api/services"; }
@@ -72,7 +96,28 @@ jaeger_ready() { http_ok "http://127.0.0.1:$JAEGER_QUERY_PORT/api/services"; }
 jaeger_up() {
   running jaeger && return 0
   ensure_dirs
-  jaeger_install
+  local build
+  if [[ ! -x $(jaeger_binary) ]]; then
+    if build=$(jaeger_building); then
+      say "Jaeger is still building ($(elapsed "${build#* }"), data/logs/jaeger-build.log); it starts when built"
+      return 0
+    fi
+    # Go comes from apt when missing, and apt takes one install at a time: installed here, not in the
+    # background next to the installs of the pieces that follow.
+    jaeger_go
+    rm -f "$JAEGER_BUILD_FAILED"
+    say "building Jaeger $(jaeger_version) in the background (minutes, once per machine; data/logs/jaeger-build.log); it starts when built"
+    ensure_dirs
+    (
+      [[ -n ${LOOKLOOK_LOCK_FD:-} ]] && exec {LOOKLOOK_LOCK_FD}>&-
+      exec setsid "$ROOT/looklook" jaeger-build
+    ) >>"$JAEGER_BUILD_LOG" 2>&1 </dev/null &
+    printf '%s %s\n' "$!" "$(date +%s)" >"$JAEGER_BUILD_MARK"
+    return 0
+  fi
+  # The checkout's own link (.bin/ is git-ignored) names the binary the scripts run.
+  mkdir -p "$ROOT/.bin"
+  ln -sfn "$(jaeger_binary)" "$ROOT/.bin/jaeger"
   local port
   for port in "$JAEGER_OTLP_HTTP_PORT" "$JAEGER_OTLP_GRPC_PORT" "$JAEGER_QUERY_PORT" "$JAEGER_QUERY_GRPC_PORT" "$JAEGER_METRICS_PORT"; do
     claim_port jaeger "$port"
@@ -84,7 +129,44 @@ jaeger_up() {
   wait_until jaeger 30 jaeger_ready
 }
 
+# jaeger_wait_build waits for a background build and the Jaeger it starts, with a line every 30 s.
+jaeger_wait_build() {
+  local build started last
+  build=$(jaeger_building) || return 0
+  started=${build#* }
+  say "waiting for the Jaeger build ($(elapsed "$started") so far, data/logs/jaeger-build.log)"
+  last=$(date +%s)
+  while jaeger_building >/dev/null; do
+    sleep 1
+    if (($(date +%s) - last >= 30)); then
+      say "still building Jaeger ($(elapsed "$started"))"
+      last=$(date +%s)
+    fi
+  done
+  running jaeger || fail_with_log jaeger-build "Jaeger was not built or did not start"
+  say "Jaeger is up ($(elapsed "$started") after its build started)"
+}
+
+# jaeger_status prints Jaeger's `status` line, a background build's progress while there is one.
+jaeger_status() {
+  local build
+  if ! running jaeger && build=$(jaeger_building); then
+    status_line jaeger building "$JAEGER_QUERY_PORT" "$(elapsed "${build#* }") (data/logs/jaeger-build.log)"
+  elif ! running jaeger && [[ -f $JAEGER_BUILD_FAILED ]]; then
+    status_line jaeger down "$JAEGER_QUERY_PORT" "- (the build failed: data/logs/jaeger-build.log)"
+  else
+    piece_status jaeger "$JAEGER_QUERY_PORT"
+  fi
+}
+
+# jaeger_down stops Jaeger, and a background build with it (it would start Jaeger when done).
 jaeger_down() {
+  local build
+  if build=$(jaeger_building); then
+    say "stopping the Jaeger build"
+    kill -TERM -- "-${build%% *}" 2>/dev/null || true
+    rm -f "$JAEGER_BUILD_MARK"
+  fi
   running jaeger || return 0
   say "stopping Jaeger"
   stop_pid jaeger 15

@@ -20,11 +20,14 @@ kafka_install() {
   local stamp="$KAFKA_LIB/.copied"
   if [[ ! -f $stamp ]] || [[ $KAFKA_DEPLOY/pom.xml -nt $stamp ]]; then
     say "fetching the Kafka broker jars from Maven Central (deploy/kafka/lib)"
+    local t0
+    t0=$(date +%s)
     rm -rf "$KAFKA_LIB"
     ensure_dirs
     (cd "$KAFKA_DEPLOY" && mvn -B -q dependency:copy-dependencies) >>"$LOG_DIR/kafka.log" 2>&1 ||
       fail_with_log kafka "mvn dependency:copy-dependencies failed in deploy/kafka"
     touch "$stamp"
+    say "fetched the Kafka jars ($(elapsed "$t0"))"
   fi
 }
 

@@ -15,6 +15,12 @@ die() {
 
 ensure_dirs() { mkdir -p "$RUN_DIR" "$LOG_DIR"; }
 
+# elapsed SINCE prints the time since SINCE (epoch seconds): "12 s", or "3m12s" from a minute on.
+elapsed() {
+  local s=$(($(date +%s) - $1))
+  if ((s < 60)); then printf '%d s\n' "$s"; else printf '%dm%02ds\n' $((s / 60)) $((s % 60)); fi
+}
+
 # as_root runs a command as root: directly when we are root, through sudo otherwise.
 as_root() {
   if [[ $(id -u) -eq 0 ]]; then
@@ -37,7 +43,8 @@ apt_install() {
   done
   [[ ${#missing[@]} -eq 0 ]] && return 0
   say "installing ${missing[*]}"
-  local created_policy=
+  local created_policy= t0
+  t0=$(date +%s)
   if [[ ! -e /usr/sbin/policy-rc.d ]]; then
     as_root sh -c 'printf "#!/bin/sh\nexit 101\n" > /usr/sbin/policy-rc.d && chmod +x /usr/sbin/policy-rc.d'
     created_policy=1
@@ -50,6 +57,7 @@ apt_install() {
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null || rc=$?
   [[ -n $created_policy ]] && as_root rm -f /usr/sbin/policy-rc.d
   [[ $rc -eq 0 ]] || die "apt-get install ${missing[*]} failed"
+  say "installed ${missing[*]} ($(elapsed "$t0"))"
 }
 
 # take_lock serialises the commands that start and stop pieces (up, down, the up of test) across
