@@ -679,6 +679,17 @@ export function render(base = root): Map<string, string> {
   return files
 }
 
+/** Generated folders nothing renders any more: a process whose folder is gone leaves its k8s folder behind. */
+export function leftovers(files: Map<string, string>, base = root): string[] {
+  const known = new Set([...files.keys()].map((p) => p.split('/').slice(0, 4).join('/')))
+  const out: string[] = []
+  for (const dir of globSync('deploy/k8s/base/*/', { cwd: base })) {
+    const d = dir.split('\\').join('/').replace(/\/$/, '')
+    if (!known.has(d)) out.push(`${d}/ (no such process any more: remove it)`)
+  }
+  return out
+}
+
 if (import.meta.main) {
   const { values } = parseArgs({ options: { check: { type: 'boolean', default: false } } })
   const files = render()
@@ -693,12 +704,7 @@ if (import.meta.main) {
       writeFileSync(target, text)
     }
   }
-  // A process whose folder is gone leaves its k8s folder behind; the check names it.
-  const known = new Set([...files.keys()].map((p) => p.split('/').slice(0, 4).join('/')))
-  for (const dir of globSync('deploy/k8s/base/*/', { cwd: root })) {
-    const d = dir.split('\\').join('/').replace(/\/$/, '')
-    if (!known.has(d)) stale.push(`${d}/ (no such process any more: remove it)`)
-  }
+  stale.push(...leftovers(files))
   if (values.check) {
     if (stale.length > 0) {
       console.error(`out of date (run node scripts/gen-deploy.ts):\n  ${stale.join('\n  ')}`)

@@ -13,22 +13,29 @@ import { parseArgs } from 'node:util'
 import { renderProtoTypes } from '../common/zrpc/src/codegen.ts'
 
 const repoRoot = fileURLToPath(new URL('..', import.meta.url))
-const { values } = parseArgs({ options: { 'out-dir': { type: 'string' } } })
-const outDir = resolve(values['out-dir'] ?? repoRoot)
 
-const protos = globSync(['app/*/rpc/pb/*.proto', 'common/*/test/pb/*.proto'], { cwd: repoRoot }).sort()
-for (const proto of protos) {
-  const source = proto.split('\\').join('/')
-  const target = join(
-    outDir,
-    dirname(dirname(source)),
-    'gen',
-    `${source
+/** Every generated file, by its path from the repository root, with the text it must have. */
+export function render(): Map<string, string> {
+  const files = new Map<string, string>()
+  const protos = globSync(['app/*/rpc/pb/*.proto', 'common/*/test/pb/*.proto'], { cwd: repoRoot }).sort()
+  for (const proto of protos) {
+    const source = proto.split('\\').join('/')
+    const name = source
       .split('/')
       .pop()!
-      .replace(/\.proto$/, '')}.ts`,
-  )
-  mkdirSync(dirname(target), { recursive: true })
-  writeFileSync(target, renderProtoTypes(join(repoRoot, source), source))
-  console.log(`${source} → ${relative(process.cwd(), target)}`)
+      .replace(/\.proto$/, '')
+    files.set(`${dirname(dirname(source))}/gen/${name}.ts`, renderProtoTypes(join(repoRoot, source), source))
+  }
+  return files
+}
+
+if (import.meta.main) {
+  const { values } = parseArgs({ options: { 'out-dir': { type: 'string' } } })
+  const outDir = resolve(values['out-dir'] ?? repoRoot)
+  for (const [path, text] of render()) {
+    const target = join(outDir, path)
+    mkdirSync(dirname(target), { recursive: true })
+    writeFileSync(target, text)
+    console.log(`wrote ${relative(process.cwd(), target)}`)
+  }
 }

@@ -1,0 +1,70 @@
+/**
+ * `./looklook gen`: regenerates every generated file from its source, goctl style.
+ *
+ *   node scripts/gen.ts            write what is out of date, name each file written
+ *   node scripts/gen.ts --check    write nothing; name the stale files and exit 1 (run by ./looklook test)
+ *
+ * Generators, each a module exporting `render(): Map<path, text>` (paths from the repository root):
+ *   proto   app/<domain>/rpc/pb/*.proto → app/<domain>/rpc/gen/*.ts (scripts/gen-proto.ts)
+ *   deploy  app etc yaml, deploy/nginx/templates → compose, Kubernetes, Prometheus, Jenkins choices,
+ *           the local and container gateway confs (scripts/gen-deploy.ts)
+ */
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { parseArgs } from 'node:util'
+import { leftovers, render as renderDeploy } from './gen-deploy.ts'
+import { render as renderProto } from './gen-proto.ts'
+
+const root = fileURLToPath(new URL('..', import.meta.url))
+
+interface Generator {
+  name: string
+  render(): Map<string, string>
+  /** Generated files or folders no source renders any more (named, never deleted). */
+  leftovers?(files: Map<string, string>): string[]
+}
+
+export const generators: Generator[] = [
+  { name: 'proto', render: renderProto },
+  { name: 'deploy', render: () => renderDeploy(), leftovers: (files) => leftovers(files) },
+]
+
+/** The files of every generator that differ from what is on disk (missing ones included), and the leftovers. */
+export function staleFiles(): { stale: Map<string, string>; leftover: string[] } {
+  const stale = new Map<string, string>()
+  const leftover: string[] = []
+  for (const gen of generators) {
+    const files = gen.render()
+    for (const [path, text] of files) {
+      const target = join(root, path)
+      if (!existsSync(target) || readFileSync(target, 'utf8') !== text) stale.set(path, text)
+    }
+    leftover.push(...(gen.leftovers?.(files) ?? []))
+  }
+  return { stale, leftover }
+}
+
+if (import.meta.main) {
+  const { values } = parseArgs({ options: { check: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h' } } })
+  if (values.help) {
+    console.log('usage: ./looklook gen [--check]\n\n  regenerates every generated file; --check writes nothing and fails when one is stale')
+    process.exit(0)
+  }
+  const { stale, leftover } = staleFiles()
+  if (values.check) {
+    if (stale.size > 0 || leftover.length > 0) {
+      console.error(`out of date (run ./looklook gen):\n  ${[...stale.keys(), ...leftover].join('\n  ')}`)
+      process.exit(1)
+    }
+    console.log(`generated files up to date (${generators.map((g) => g.name).join(', ')})`)
+  } else {
+    for (const [path, text] of stale) {
+      mkdirSync(dirname(join(root, path)), { recursive: true })
+      writeFileSync(join(root, path), text)
+      console.log(`wrote ${path}`)
+    }
+    for (const item of leftover) console.log(`left over: ${item}`)
+    if (stale.size === 0) console.log('generated files up to date')
+  }
+}
