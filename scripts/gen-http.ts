@@ -8,7 +8,7 @@
  *   deploy/http/<api>.http              one request per route: an example body built from the
  *                                       request schema, `Authorization: Bearer {{token}}` where the
  *                                       gateway needs a token
- *   deploy/http/http-client.env.json    the `local` environment: `gateway` and the example `orderSn`
+ *   deploy/http/http-client.env.json    the `local` environment: where the gateway is
  *
  * The files are the format both VS Code's REST Client and JetBrains' HTTP Client read (doc/api-docs.md).
  * deploy/http/journey*.http are written by hand and left alone.
@@ -80,7 +80,7 @@ export interface HttpRoute {
 
 /**
  * Fields that name the caller's own order: no example value can, so they read the `orderSn`
- * variable (an order number of the right shape in the environment file; put one of yours there).
+ * variable (journey.http keeps the order it books there).
  */
 const VARIABLE_FIELDS: Readonly<Record<string, string>> = { sn: 'orderSn', orderSn: 'orderSn' }
 
@@ -241,8 +241,8 @@ export function renderHttpFile(api: string, routes: readonly HttpRoute[]): strin
   const lines = [
     `# ${api}: every route of it that the gateway routes, one request each.`,
     `# ${GENERATED}`,
-    '# Variables: {{gateway}} and {{orderSn}} from http-client.env.json; {{token}}, the accessToken of',
-    '# register or login (journey.http keeps it for you, or see doc/api-docs.md).',
+    '# Variables: {{gateway}} from http-client.env.json; {{token}}, the accessToken of register or login,',
+    '# and {{orderSn}}, an order of yours: journey.http keeps both (doc/api-docs.md).',
     '',
   ]
   for (const r of routes) {
@@ -260,13 +260,9 @@ export function renderHttpFile(api: string, routes: readonly HttpRoute[]): strin
   return lines.join('\n')
 }
 
-/** The environment file: the gateway clients reach, and an example value of every variable the bodies use. */
-export function renderEnvFile(routes: readonly HttpRoute[], gateway: string): string {
-  const local: Record<string, string> = { gateway }
-  const variables = new Set<string>()
-  for (const r of routes) for (const m of JSON.stringify(r.body ?? null).matchAll(/\{\{(\w+)\}\}/g)) variables.add(m[1] ?? '')
-  if (variables.has('orderSn')) local.orderSn = exampleForPattern('^HSO[0-9]{22}$')
-  return `${JSON.stringify({ local }, null, 2)}\n`
+/** JetBrains' environment file: the `local` environment and where its gateway is (VS Code's REST Client keeps the same in its settings). */
+export function renderEnvFile(gateway: string): string {
+  return `${JSON.stringify({ local: { gateway } }, null, 2)}\n`
 }
 
 /** Every generated file, repository-relative path → content. */
@@ -275,7 +271,7 @@ export async function render(base = root): Promise<Map<string, string>> {
   const files = new Map<string, string>()
   for (const [api, routes] of byApi) files.set(`${HTTP_DIR}/${api}.http`, renderHttpFile(api, routes))
   const gateway = loadApiDocsConf({}).Gateway.Url
-  files.set(ENV_FILE, renderEnvFile([...byApi.values()].flat(), gateway))
+  files.set(ENV_FILE, renderEnvFile(gateway))
   return files
 }
 
