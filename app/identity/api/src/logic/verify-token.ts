@@ -1,4 +1,5 @@
 import { isCurrentToken } from '@looklook/identity-rpc/token-store'
+import type { KeyObject } from 'node:crypto'
 import jwt from 'jsonwebtoken'
 import type { ServiceContext } from '../svc-context.ts'
 
@@ -20,9 +21,9 @@ export function tokenFrom(authorization: string | undefined): string {
   return /^bearer\s+/i.test(v) ? v.replace(/^bearer\s+/i, '').trim() : v
 }
 
-function userIdFromJwt(token: string, secret: string): number {
+function userIdFromJwt(token: string, key: KeyObject): number {
   try {
-    const claims = jwt.verify(token, secret, { algorithms: ['HS256'] })
+    const claims = jwt.verify(token, key, { algorithms: ['HS256'] })
     const id = typeof claims === 'object' ? Number(claims.jwtUserId) : Number.NaN
     return Number.isSafeInteger(id) && id > 0 ? id : 0
   } catch {
@@ -40,7 +41,7 @@ export async function verifyToken(svc: ServiceContext, authorization: string | u
   const path = (originalUri || '/').split('?')[0] ?? '/'
   const token = tokenFrom(authorization)
   if (!token) return { userId: 0, ok: isPublicPath(svc.config.NoAuthUrls, path) }
-  const userId = userIdFromJwt(token, svc.config.JwtAuth.AccessSecret)
+  const userId = userIdFromJwt(token, svc.jwtKey)
   if (userId === 0) return { userId: 0, ok: false }
   return (await isCurrentToken(svc.redis, userId, token)) ? { userId, ok: true } : { userId: 0, ok: false }
 }
