@@ -45,18 +45,24 @@ export function isBreakerFailure(code: number): boolean {
 /** A status the server sets on purpose (timeout, cancellation, shedding); its message is safe to send. */
 export class RpcStatusError extends Error {
   readonly code: status
+  /** An xerr code sent beside the status in the `x-err-code` trailer, so a zrpc caller gets that `CodeError`. */
+  readonly xerrCode: number | undefined
 
-  constructor(code: status, message: string) {
+  constructor(code: status, message: string, xerrCode?: number) {
     super(message)
     this.name = 'RpcStatusError'
     this.code = code
+    this.xerrCode = xerrCode
   }
 }
 
 /** The status object a handler error is sent as. */
 export function toServerStatus(err: unknown): { code: status; details: string; metadata: Metadata } {
   const metadata = new Metadata()
-  if (err instanceof RpcStatusError) return { code: err.code, details: err.message, metadata }
+  if (err instanceof RpcStatusError) {
+    if (err.xerrCode !== undefined) metadata.set(ERR_CODE_KEY, String(err.xerrCode))
+    return { code: err.code, details: err.message, metadata }
+  }
   // A handler cut off from its database, Redis or another rpc is unavailable, not refusing: the
   // caller's breaker must see it and its client must be told to retry.
   const outage = isOutage(err)

@@ -13,6 +13,7 @@ import { rpcServerCodeTotal, rpcServerDuration } from '@looklook/metrics'
 import { CodeError } from '@looklook/xerr'
 import { context, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api'
 import { RpcStatusError, toServerStatus } from './errors.ts'
+import { guardInt64 } from './int64.ts'
 import { inboundDeadline, metadataGetter } from './propagation.ts'
 import { serviceDefinition } from './proto.ts'
 import type { RpcContext, RpcHandlers, RpcServiceShape } from './types.ts'
@@ -179,7 +180,7 @@ export function createRpcServer(opts: RpcServerOptions): RpcServer {
       for (const [name, method] of Object.entries(def)) {
         const fn = provided[name]
         if (typeof fn !== 'function') throw new Error(`${serviceName}: no handler for method ${name}`)
-        impl[name] = unaryHandler(method.path, fn as UnaryFn)
+        impl[name] = unaryHandler(method.path, guardInt64(proto, method, fn as UnaryFn))
       }
       const extra = Object.keys(provided).filter((name) => !(name in def))
       if (extra.length > 0) throw new Error(`${serviceName}: handlers for unknown methods: ${extra.join(', ')}`)
