@@ -276,7 +276,7 @@ export async function render(base = root): Promise<Map<string, string>> {
 }
 
 /** A generated file of deploy/http that is no longer generated (its api is gone). */
-function leftovers(files: ReadonlyMap<string, string>, base = root): string[] {
+export function leftovers(files: ReadonlyMap<string, string>, base = root): string[] {
   const dir = join(base, HTTP_DIR)
   if (!existsSync(dir)) return []
   return readdirSync(dir)

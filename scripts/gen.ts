@@ -8,34 +8,37 @@
  *   proto   app/<domain>/rpc/pb/*.proto → app/<domain>/rpc/gen/*.ts (scripts/gen-proto.ts)
  *   deploy  app etc yaml, deploy/nginx/templates → compose, Kubernetes, Prometheus, Jenkins choices,
  *           the local and container gateway confs (scripts/gen-deploy.ts)
+ *   http    every api's OpenAPI document → deploy/http/*.http, the request collection (scripts/gen-http.ts)
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
-import { leftovers, render as renderDeploy } from './gen-deploy.ts'
+import { leftovers as deployLeftovers, render as renderDeploy } from './gen-deploy.ts'
+import { leftovers as httpLeftovers, render as renderHttp } from './gen-http.ts'
 import { render as renderProto } from './gen-proto.ts'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
 
 interface Generator {
   name: string
-  render(): Map<string, string>
+  render(): Map<string, string> | Promise<Map<string, string>>
   /** Generated files or folders no source renders any more (named, never deleted). */
   leftovers?(files: Map<string, string>): string[]
 }
 
 export const generators: Generator[] = [
   { name: 'proto', render: renderProto },
-  { name: 'deploy', render: () => renderDeploy(), leftovers: (files) => leftovers(files) },
+  { name: 'deploy', render: () => renderDeploy(), leftovers: (files) => deployLeftovers(files) },
+  { name: 'http', render: () => renderHttp(), leftovers: (files) => httpLeftovers(files) },
 ]
 
 /** The files of every generator that differ from what is on disk (missing ones included), and the leftovers. */
-export function staleFiles(): { stale: Map<string, string>; leftover: string[] } {
+export async function staleFiles(): Promise<{ stale: Map<string, string>; leftover: string[] }> {
   const stale = new Map<string, string>()
   const leftover: string[] = []
   for (const gen of generators) {
-    const files = gen.render()
+    const files = await gen.render()
     for (const [path, text] of files) {
       const target = join(root, path)
       if (!existsSync(target) || readFileSync(target, 'utf8') !== text) stale.set(path, text)
@@ -51,7 +54,7 @@ if (import.meta.main) {
     console.log('usage: ./looklook gen [--check]\n\n  regenerates every generated file; --check writes nothing and fails when one is stale')
     process.exit(0)
   }
-  const { stale, leftover } = staleFiles()
+  const { stale, leftover } = await staleFiles()
   if (values.check) {
     if (stale.size > 0 || leftover.length > 0) {
       console.error(`out of date (run ./looklook gen):\n  ${[...stale.keys(), ...leftover].join('\n  ')}`)
