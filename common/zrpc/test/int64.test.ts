@@ -125,9 +125,9 @@ test('64-bit fields are found wherever they sit: repeated, oneof, nested, recurs
   const server = createRpcServer({ conf: { Name: 'shapes', ListenOn: '127.0.0.1:0', Timeout: 2000, CpuThreshold: 0 }, logger })
   let calls = 0
   server.addService(shapesProto, 'int64test.Shapes', {
-    async call(req: { id: number }) {
+    async call(req: object) {
       calls++
-      return { seen: req.id }
+      return { seen: (req as { id: number }).id }
     },
     async plain() {
       return { seen: 0 }
