@@ -39,12 +39,27 @@ export function isKnownCode(code: number): boolean {
   return code in defaultMessages || code >= 100000
 }
 
+/** Options of a {@link CodeError}. */
+export interface CodeErrorOptions {
+  cause?: unknown
+  internal?: boolean
+  unavailable?: boolean
+  dropped?: boolean
+  /** The stable name of a domain refusal (see {@link defineRefusals}); never set on an outage. */
+  reason?: string
+}
+
 /**
  * A business error: a public `code` and `message` for clients, and an optional `cause`
  * carrying internal detail (SQL text, stack) that only reaches the logs.
  */
 export class CodeError extends Error {
   readonly code: number
+  /**
+   * The stable machine name of a domain refusal (`ORDER_NOT_FOUND`), for callers and logs: it crosses
+   * gRPC beside the code but never reaches the public envelope. Undefined for anything else.
+   */
+  readonly reason: string | undefined
   /**
    * Whether the cause is an internal failure operators must see in the logs (DB, network). False for
    * a business refusal that merely crossed a boundary, e.g. an rpc's CodeError carried by its gRPC status.
@@ -61,13 +76,20 @@ export class CodeError extends Error {
    */
   readonly dropped: boolean
 
-  constructor(code: number, message?: string, options?: { cause?: unknown; internal?: boolean; unavailable?: boolean; dropped?: boolean }) {
+  constructor(code: number, message?: string, options?: CodeErrorOptions) {
     super(message ?? messageOf(code), options)
     this.name = 'CodeError'
     this.code = code
     this.internal = options?.internal ?? options?.cause !== undefined
     this.dropped = options?.dropped ?? false
     this.unavailable = (options?.unavailable ?? false) || this.dropped
+    // An outage is "not now", never a "no": it keeps no reason a caller could branch on.
+    this.reason = this.unavailable ? undefined : options?.reason
+  }
+
+  /** Whether this is a named domain refusal: the callee said "no" by its rules, and a retry gets the same answer. */
+  get refusal(): boolean {
+    return this.reason !== undefined
   }
 
   static param(message = messageOf(ErrCode.REQUEST_PARAM_ERROR), cause?: unknown): CodeError {
@@ -82,6 +104,65 @@ export class CodeError extends Error {
   static db(cause: unknown): CodeError {
     return new CodeError(ErrCode.DB_ERROR, messageOf(ErrCode.DB_ERROR), { cause })
   }
+}
+
+/** The shape of a stable refusal name: upper case words joined by `_` (`ORDER_NOT_FOUND`). */
+export const REASON_PATTERN = /^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*$/
+
+/** The public message of a refusal: fixed text, or text built from the factory's arguments. */
+// biome-ignore lint/suspicious/noExplicitAny: the factory's parameters are whatever the message function takes.
+type RefusalMessage = string | ((...args: any[]) => string)
+
+/** One refusal: its message, or its message and a public code other than 100001. */
+export type RefusalSpec = RefusalMessage | { readonly code: number; readonly message: RefusalMessage }
+
+/** A `CodeError` known to carry the refusal reason `R`. */
+export type Refusal<R extends string = string> = CodeError & { readonly reason: R }
+
+type MessageOf<S> = S extends { message: infer M } ? M : S
+
+/**
+ * The factory of one refusal. A fixed message may be overridden per call; a parametrised one takes the
+ * parameters of its message function.
+ */
+export type RefusalFactory<R extends string, S> = (MessageOf<S> extends (...args: infer A) => string
+  ? (...args: A) => Refusal<R>
+  : (message?: string) => Refusal<R>) & { readonly reason: R; readonly code: number; readonly message: MessageOf<S> }
+
+/** The factories {@link defineRefusals} returns, one per reason. */
+export type Refusals<T extends Record<string, RefusalSpec>> = { readonly [K in keyof T & string]: RefusalFactory<K, T[K]> }
+
+/**
+ * Declares a domain's refusals once: each key is the stable reason, each value the public message
+ * (code 100001, as the Go original answers domain errors) or `{ code, message }`.
+ *
+ * @example
+ * export const OrderRefusals = defineRefusals({
+ *   ORDER_NOT_FOUND: 'order does not exist',
+ *   ORDER_TRANSITION_REFUSED: (from: number, to: number) => `an order that is ${from} cannot become ${to}`,
+ * })
+ * throw OrderRefusals.ORDER_NOT_FOUND()
+ */
+export function defineRefusals<const T extends Record<string, RefusalSpec>>(specs: T): Refusals<T> {
+  const factories: Record<string, unknown> = {}
+  for (const [reason, spec] of Object.entries(specs)) {
+    if (!REASON_PATTERN.test(reason)) throw new Error(`refusal reason ${reason} is not UPPER_SNAKE_CASE`)
+    const { code, message } = typeof spec === 'object' ? spec : { code: ErrCode.SERVER_COMMON_ERROR, message: spec }
+    const make = (...args: unknown[]) => {
+      const text = typeof message === 'function' ? message(...args) : typeof args[0] === 'string' ? args[0] : message
+      return new CodeError(code, text, { reason })
+    }
+    factories[reason] = Object.assign(make, { reason, code, message })
+  }
+  return Object.freeze(factories) as Refusals<T>
+}
+
+/**
+ * Whether an error is a domain refusal (one raised here, or one an rpc sent): any refusal, or the one
+ * named `reason`.
+ */
+export function isRefusal<R extends string>(err: unknown, reason?: R): err is Refusal<R> {
+  return err instanceof CodeError && err.reason !== undefined && (reason === undefined || err.reason === reason)
 }
 
 // Error codes of a connection that failed or went away (node's net errors, mysql2's protocol errors,
