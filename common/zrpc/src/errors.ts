@@ -1,5 +1,5 @@
 import { Metadata, type ServiceError, status } from '@grpc/grpc-js'
-import { CodeError, ErrCode, isOutage } from '@looklook/xerr'
+import { CodeError, ErrCode, isOutage, REASON_PATTERN } from '@looklook/xerr'
 
 /**
  * Trailing-metadata key carrying the xerr code of a business error. The status itself is a
@@ -7,6 +7,9 @@ import { CodeError, ErrCode, isOutage } from '@looklook/xerr'
  * codes in some versions; the Go original sent the xerr code as the status code.
  */
 export const ERR_CODE_KEY = 'x-err-code'
+
+/** Trailing-metadata key carrying the reason of a domain refusal (`ORDER_NOT_FOUND`) beside its code. */
+export const ERR_REASON_KEY = 'x-err-reason'
 
 /**
  * The gRPC status a `CodeError` crosses the wire with: FAILED_PRECONDITION — "the system is not in
@@ -68,6 +71,7 @@ export function toServerStatus(err: unknown): { code: status; details: string; m
   const outage = isOutage(err)
   if (err instanceof CodeError) {
     metadata.set(ERR_CODE_KEY, String(err.code))
+    if (err.reason !== undefined && !outage) metadata.set(ERR_REASON_KEY, err.reason)
     return { code: outage ? status.UNAVAILABLE : BUSINESS_ERROR_STATUS, details: err.message, metadata }
   }
   if (outage) return { code: status.UNAVAILABLE, details: DEPENDENCY_DOWN_MESSAGE, metadata }
@@ -80,7 +84,7 @@ function isServiceError(err: unknown): err is ServiceError {
 
 /**
  * Maps a failed call back to a `CodeError`: a status with an `x-err-code` trailer becomes that
- * code and message; anything else becomes 100001 with the gRPC error as `cause` (for the logs).
+ * code and message, with the refusal reason of an `x-err-reason` trailer; anything else becomes 100001 with the gRPC error as `cause` (for the logs).
  * UNAVAILABLE, DEADLINE_EXCEEDED and RESOURCE_EXHAUSTED make it `unavailable` (an outage, HTTP 503).
  */
 export function fromServiceError(err: unknown): CodeError {
@@ -91,7 +95,14 @@ export function fromServiceError(err: unknown): CodeError {
     const code = typeof raw === 'string' && /^\d+$/.test(raw) ? Number(raw) : Number.NaN
     // The server already logged whatever lay behind a business error; here it is an expected answer.
     if (Number.isSafeInteger(code) && code > 0) {
-      return new CodeError(code, err.details || undefined, { cause: err, internal: unavailable, unavailable })
+      const reason = err.metadata?.get(ERR_REASON_KEY)[0]
+      return new CodeError(code, err.details || undefined, {
+        cause: err,
+        internal: unavailable,
+        unavailable,
+        // Only a refusal answered as one carries its reason: an outage status never does (CodeError drops it too).
+        ...(err.code === BUSINESS_ERROR_STATUS && typeof reason === 'string' && REASON_PATTERN.test(reason) ? { reason } : {}),
+      })
     }
     return new CodeError(ErrCode.SERVER_COMMON_ERROR, undefined, { cause: err, unavailable })
   }

@@ -8,6 +8,7 @@ export { createRpcClient, type RpcClientOptions, targetOf } from './client.ts'
 export {
   BUSINESS_ERROR_STATUS,
   ERR_CODE_KEY,
+  ERR_REASON_KEY,
   fromServiceError,
   grpcStatusOf,
   INTERNAL_ERROR_MESSAGE,
