@@ -8,18 +8,20 @@ import { createPool, createRedis, SqlConn } from '@looklook/model'
 import type { MqueueClient } from '@looklook/mqueue-rpc/client'
 import type { SendWxMiniSubMessageReq } from '@looklook/mqueue-rpc/gen'
 import type { OrderClient } from '@looklook/order-rpc/client'
+import { OrderRefusals } from '@looklook/order-rpc/contract'
 import type { HomestayOrder, UpdateHomestayOrderTradeStateResp } from '@looklook/order-rpc/gen'
 import type { PaymentClient } from '@looklook/payment-rpc/client'
 import { UnrecoverableError } from '@looklook/queue'
 import type { UsercenterClient } from '@looklook/usercenter-rpc/client'
 import { CodeError } from '@looklook/xerr'
-import { Metadata, status } from '@looklook/zrpc'
+import { fromServiceError, Metadata, status, toServerStatus } from '@looklook/zrpc'
 import type { OrderMqConf } from '../src/config.ts'
 import { paymentUpdatePayStatus } from '../src/consumers/payment-update-paystatus.ts'
 import { closeHomestayOrder } from '../src/jobs/close-homestay-order.ts'
 import { closeStaleOrders } from '../src/jobs/close-stale-orders.ts'
 import { expirePaidOrders } from '../src/jobs/expire-paid-orders.ts'
 import { fenToYuan, formatDate, thing } from '../src/logic/format.ts'
+import { isBusinessRejection } from '../src/logic/rpc-errors.ts'
 import type { ServiceContext } from '../src/svc-context.ts'
 
 const logger = createLogger({ service: 'order-mq-test', level: 'fatal' })
@@ -59,10 +61,10 @@ after(async () => {
   await db.close()
 })
 
-/** A business refusal as the zrpc client delivers it: a CodeError whose cause is a FAILED_PRECONDITION status. */
-function refusal(message: string): CodeError {
-  const cause = Object.assign(new Error(message), { code: status.FAILED_PRECONDITION, details: message, metadata: new Metadata() })
-  return new CodeError(100001, message, { cause })
+/** An error order-rpc throws as the zrpc client delivers it: through its gRPC status and back. */
+function delivered(err: unknown): CodeError {
+  const s = toServerStatus(err)
+  return fromServiceError(Object.assign(new Error(`${s.code} ${s.details}`), s))
 }
 
 function outage(): CodeError {
@@ -134,10 +136,10 @@ function svcWith(f: Fakes): ServiceContext {
       if (f.failUpdate) throw f.failUpdate
       f.updates.push({ sn, tradeState })
       const o = f.orders.get(sn)
-      if (!o) throw refusal('order does not exist')
+      if (!o) throw delivered(OrderRefusals.ORDER_NOT_FOUND())
       if (o.tradeState !== tradeState) {
         const allowed = (o.tradeState === 0 && (tradeState === 1 || tradeState === -1)) || (o.tradeState === 1 && tradeState > 1)
-        if (!allowed) throw refusal(`cannot go from ${o.tradeState} to ${tradeState}`)
+        if (!allowed) throw delivered(OrderRefusals.ORDER_TRANSITION_REFUSED(o.tradeState, tradeState))
         o.tradeState = tradeState
       }
       return toResp(o)
@@ -346,4 +348,14 @@ test('the sweeps pick exactly the orders they should from the database', async (
   } finally {
     await db.exec('DELETE FROM `homestay_order` WHERE `sn` IN (?, ?, ?, ?, ?, ?)', Object.values(rows))
   }
+})
+
+test('a rejection is a named refusal or a code of its own; an outage or a bare failure is not', () => {
+  assert.equal(isBusinessRejection(delivered(OrderRefusals.ORDER_TRANSITION_REFUSED(-1, 1))), true)
+  assert.equal(isBusinessRejection(delivered(CodeError.param('sn is invalid'))), true)
+  assert.equal(isBusinessRejection(delivered(new CodeError(100006))), true)
+  assert.equal(isBusinessRejection(delivered(new Error('SELECT broke'))), false, 'INTERNAL')
+  assert.equal(isBusinessRejection(delivered(CodeError.common('please retry', new Error('duplicate')))), false)
+  assert.equal(isBusinessRejection(outage()), false)
+  assert.equal(isBusinessRejection(new Error('not from an rpc')), false)
 })

@@ -10,4 +10,4 @@ export function createTravelClient(conf: TRpcClientConf, logger: Logger): Travel
   return createRpcClient<TravelService>(travelProto, travelServiceName, conf, logger)
 }
 
-export { HOMESTAY_NOT_FOUND } from './errors.ts'
+export { HOMESTAY_NOT_FOUND } from './contract.ts'

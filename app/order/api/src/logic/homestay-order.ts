@@ -1,4 +1,5 @@
 import { TradeState } from '@looklook/order-model'
+import { OrderRefusals } from '@looklook/order-rpc/contract'
 import type { HomestayOrder } from '@looklook/order-rpc/gen'
 import { fenToYuan, type RequestCtx } from '@looklook/rest'
 import { CodeError, ErrCode } from '@looklook/xerr'
@@ -19,9 +20,6 @@ function callerId(ctx: RequestCtx): number {
   if (ctx.userId < 1) throw new CodeError(ErrCode.TOKEN_EXPIRE_ERROR)
   return ctx.userId
 }
-
-/** The same answer for an order that does not exist and for someone else's, so order numbers leak nothing. */
-const errOrderNotFound = () => CodeError.common('order does not exist')
 
 export async function createHomestayOrder(svc: ServiceContext, ctx: RequestCtx, req: CreateHomestayOrderReq): Promise<{ orderSn: string }> {
   const { sn } = await svc.orderRpc.createHomestayOrder({
@@ -88,7 +86,8 @@ async function paymentOf(svc: ServiceContext, ctx: RequestCtx, order: HomestayOr
 export async function userHomestayOrderDetail(svc: ServiceContext, ctx: RequestCtx, sn: string): Promise<UserHomestayOrderDetailResp> {
   const userId = callerId(ctx)
   const { homestayOrder: o } = await svc.orderRpc.homestayOrderDetail({ sn })
-  if (!o || o.userId !== userId) throw errOrderNotFound()
+  // The same answer for an order that does not exist and for someone else's, so order numbers leak nothing.
+  if (!o || o.userId !== userId) throw OrderRefusals.ORDER_NOT_FOUND()
   const payment = await paymentOf(svc, ctx, o)
   return {
     ...listView(o),

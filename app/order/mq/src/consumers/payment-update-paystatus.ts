@@ -1,17 +1,14 @@
 import { type PaymentUpdatePayStatusMessage, PoisonMessageError } from '@looklook/kq'
 import { TradeState } from '@looklook/order-model'
+import { PayStatus } from '@looklook/payment-rpc/contract'
 import { notifyPaid } from '../logic/notify-paid.ts'
 import { isBusinessRejection } from '../logic/rpc-errors.ts'
 import type { ServiceContext } from '../svc-context.ts'
 
-/** third_payment.pay_status of a paid payment. */
-export const PAY_STATUS_PAID = 1
-const PAY_STATUS_REFUNDED = 2
-
 /** third_payment.pay_status → the order state it leads to (others change no order). */
 const ORDER_STATE_OF_PAY_STATUS: ReadonlyMap<number, number> = new Map([
-  [PAY_STATUS_PAID, TradeState.waitUse],
-  [PAY_STATUS_REFUNDED, TradeState.refunded],
+  [PayStatus.success, TradeState.waitUse],
+  [PayStatus.refund, TradeState.refunded],
 ])
 
 /**

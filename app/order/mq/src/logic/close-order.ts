@@ -1,6 +1,7 @@
 import { PoisonMessageError } from '@looklook/kq'
 import { TradeState } from '@looklook/order-model'
-import { PAY_STATUS_PAID, paymentUpdatePayStatus } from '../consumers/payment-update-paystatus.ts'
+import { PayStatus } from '@looklook/payment-rpc/contract'
+import { paymentUpdatePayStatus } from '../consumers/payment-update-paystatus.ts'
 import type { ServiceContext } from '../svc-context.ts'
 import { isBusinessRejection } from './rpc-errors.ts'
 
@@ -18,9 +19,9 @@ export async function closeUnpaidOrder(svc: ServiceContext, sn: string): Promise
   if (homestayOrder.tradeState !== TradeState.waitPay) return 'not-wait-pay'
   const { paymentDetail } = await svc.paymentRpc.GetPaymentSuccessRefundByOrderSn({ orderSn: sn })
   if (paymentDetail && paymentDetail.id > 0) {
-    if (paymentDetail.payStatus === PAY_STATUS_PAID) {
+    if (paymentDetail.payStatus === PayStatus.success) {
       try {
-        await paymentUpdatePayStatus(svc, { payStatus: PAY_STATUS_PAID, orderSn: sn })
+        await paymentUpdatePayStatus(svc, { payStatus: PayStatus.success, orderSn: sn })
       } catch (err) {
         // Refused: the order left wait-pay after we read it (cancelled or paid by the event meanwhile).
         if (err instanceof PoisonMessageError) return 'changed-meanwhile'

@@ -1,14 +1,12 @@
 import { CodeError, ErrCode } from '@looklook/xerr'
-import { BUSINESS_ERROR_STATUS } from '@looklook/zrpc'
 
 /**
- * Whether an rpc failed because the callee refused the request by its rules (a CodeError sent
- * as FAILED_PRECONDITION, e.g. "order cannot go from cancelled to paid") rather than because it
- * was unreachable or broken. Refusals never succeed on retry; outages may.
+ * Whether an rpc failed because the callee refused the request rather than because it was
+ * unreachable or broken: a named refusal (e.g. ORDER_TRANSITION_REFUSED, "order cannot go from
+ * cancelled to paid"), or an answer with a code of its own (a bad request, a record changed
+ * meanwhile). Refusals never succeed on retry; outages and bare 100001 failures may.
  */
 export function isBusinessRejection(err: unknown): boolean {
   if (!(err instanceof CodeError) || err.unavailable) return false
-  if (err.code !== ErrCode.SERVER_COMMON_ERROR) return true
-  const status = (err.cause as { code?: unknown } | undefined)?.code
-  return status === BUSINESS_ERROR_STATUS
+  return err.refusal || err.code !== ErrCode.SERVER_COMMON_ERROR
 }

@@ -1,9 +1,11 @@
 import { isDuplicateKeyError } from '@looklook/model'
 import { NeedFood, TradeState } from '@looklook/order-model'
+import { TravelRefusals } from '@looklook/travel-rpc/contract'
+import { UsercenterRefusals } from '@looklook/usercenter-rpc/contract'
 import { CodeError } from '@looklook/xerr'
 import type { RpcContext } from '@looklook/zrpc'
 import type { CreateHomestayOrderReq, CreateHomestayOrderResp } from '../../gen/order.ts'
-import { errHomestayNotFound, errHomestayOffSale, errUserNotFound } from '../errors.ts'
+import { OrderRefusals } from '../contract.ts'
 import { dayOf, dayToDate } from '../logic/dates.ts'
 import { priceOrder } from '../logic/pricing.ts'
 import { newOrderSn, newTradeCode } from '../logic/sn.ts'
@@ -72,9 +74,9 @@ export async function createHomestayOrder(
 
   // The user may have been removed since their token was issued: no orders for a user who is gone.
   const [{ homestay }, exists] = await Promise.all([svc.travelRpc.homestayDetail({ id: req.homestayId }), userExists(svc, req.userId)])
-  if (!exists) throw errUserNotFound()
-  if (!homestay || homestay.id === 0) throw errHomestayNotFound()
-  if (homestay.rowState !== ON_SALE) throw errHomestayOffSale()
+  if (!exists) throw UsercenterRefusals.USER_NOT_FOUND()
+  if (!homestay || homestay.id === 0) throw TravelRefusals.HOMESTAY_NOT_FOUND()
+  if (homestay.rowState !== ON_SALE) throw OrderRefusals.HOMESTAY_OFF_SALE()
   if (req.livePeopleNum > homestay.peopleNum) {
     throw CodeError.param(`livePeopleNum must be between 1 and ${homestay.peopleNum} for this homestay`)
   }

@@ -1,6 +1,6 @@
 import { CodeError, ErrCode } from '@looklook/xerr'
 import type { UpdateHomestayOrderTradeStateReq, UpdateHomestayOrderTradeStateResp } from '../../gen/order.ts'
-import { errOrderNotFound, errTransition } from '../errors.ts'
+import { OrderRefusals } from '../contract.ts'
 import { toUpdateResp } from '../logic/to-pb.ts'
 import { canTransition, isTradeState } from '../logic/trade-state.ts'
 import type { ServiceContext } from '../svc-context.ts'
@@ -24,9 +24,9 @@ export async function updateHomestayOrderTradeState(
 
   for (let attempt = 1; ; attempt++) {
     const order = await svc.homestayOrderModel.findOneBySnFromDb(req.sn)
-    if (!order) throw errOrderNotFound()
+    if (!order) throw OrderRefusals.ORDER_NOT_FOUND()
     if (order.tradeState === req.tradeState) return toUpdateResp(order, zone)
-    if (!canTransition(order.tradeState, req.tradeState)) throw errTransition(order.tradeState, req.tradeState)
+    if (!canTransition(order.tradeState, req.tradeState)) throw OrderRefusals.ORDER_TRANSITION_REFUSED(order.tradeState, req.tradeState)
 
     order.tradeState = req.tradeState
     try {

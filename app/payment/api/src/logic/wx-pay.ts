@@ -1,12 +1,12 @@
+import { OrderRefusals, TradeState } from '@looklook/order-rpc/contract'
 import { PayMode } from '@looklook/payment-model'
+import { PaymentRefusals } from '@looklook/payment-rpc/contract'
 import type { RequestCtx } from '@looklook/rest'
 import { UserAuthType } from '@looklook/usercenter-model'
 import { type LooklookPayParams, toLooklookPayParams, WechatError } from '@looklook/wechat'
+import { CodeError } from '@looklook/xerr'
 import type { ServiceContext } from '../svc-context.ts'
-import { errNoWechatAuth, errOrderNotFound, errOrderNotWaitPay, errOrderPayExpired, errWechatPay } from './errors.ts'
 
-/** `homestay_order.trade_state` of an order waiting for payment. */
-const ORDER_WAIT_PAY = 0
 /** WeChat's limit for `description`. */
 const DESCRIPTION_MAX = 127
 
@@ -23,16 +23,17 @@ export interface WxPayReq {
  */
 export async function thirdPaymentWxPay(svc: ServiceContext, ctx: RequestCtx, req: WxPayReq): Promise<LooklookPayParams> {
   const { homestayOrder: order } = await svc.orderRpc.homestayOrderDetail({ sn: req.orderSn })
-  if (!order || order.id === 0 || order.userId !== ctx.userId) throw errOrderNotFound()
-  if (order.tradeState !== ORDER_WAIT_PAY) throw errOrderNotWaitPay()
+  // Another user's order gets the same answer as a missing one, so order numbers cannot be probed.
+  if (!order || order.id === 0 || order.userId !== ctx.userId) throw OrderRefusals.ORDER_NOT_FOUND()
+  if (order.tradeState !== TradeState.waitPay) throw PaymentRefusals.ORDER_NOT_WAIT_PAY()
 
   // The order is closed when its pay time runs out; the prepay must not outlive it, or a guest could pay a cancelled order.
   const timeout = svc.config.OrderPayTimeoutSeconds
   const expireAt = timeout > 0 ? new Date((order.createTime + timeout) * 1000) : undefined
-  if (expireAt && expireAt.getTime() <= Date.now()) throw errOrderPayExpired()
+  if (expireAt && expireAt.getTime() <= Date.now()) throw PaymentRefusals.ORDER_PAY_EXPIRED()
 
   const { userAuth } = await svc.usercenterRpc.getUserAuthByUserId({ userId: ctx.userId, authType: UserAuthType.wxMini })
-  if (!userAuth?.authKey) throw errNoWechatAuth()
+  if (!userAuth?.authKey) throw PaymentRefusals.NO_WECHAT_AUTH()
 
   const { sn } = await svc.paymentRpc.CreatePayment({
     userId: ctx.userId,
@@ -54,7 +55,7 @@ export async function thirdPaymentWxPay(svc: ServiceContext, ctx: RequestCtx, re
     return toLooklookPayParams(params)
   } catch (err) {
     // WeChat's refusal or silence is not the guest's fault; the detail (code, request id) goes to the log.
-    if (err instanceof WechatError) throw errWechatPay(err)
+    if (err instanceof WechatError) throw CodeError.common('WeChat Pay is unavailable, please try again later', err)
     throw err
   }
 }

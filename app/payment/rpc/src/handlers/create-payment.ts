@@ -2,7 +2,7 @@ import { isDuplicateKeyError } from '@looklook/model'
 import { PayMode, PayStatus, ZERO_TIME } from '@looklook/payment-model'
 import { CodeError } from '@looklook/xerr'
 import type { CreatePaymentReq, CreatePaymentResp } from '../../gen/payment.ts'
-import { errOrderAlreadyPaid, errPaymentInProgress } from '../errors.ts'
+import { PaymentRefusals } from '../contract.ts'
 import { retryOnLockConflict } from '../logic/retry.ts'
 import { newPaymentSn } from '../logic/sn.ts'
 import type { ServiceContext } from '../svc-context.ts'
@@ -31,7 +31,8 @@ export async function createPayment(svc: ServiceContext, req: CreatePaymentReq):
   const sn = await retryOnLockConflict(() =>
     svc.db.transact(async (tx) => {
       const existing = await svc.thirdPaymentModel.findByOrderSnForUpdate(req.orderSn, tx)
-      if (existing.some((p) => p.payStatus === PayStatus.success || p.payStatus === PayStatus.refund)) throw errOrderAlreadyPaid()
+      if (existing.some((p) => p.payStatus === PayStatus.success || p.payStatus === PayStatus.refund))
+        throw PaymentRefusals.ORDER_ALREADY_PAID()
       const waiting = existing.find((p) => p.payStatus === PayStatus.wait)
       if (waiting) {
         const same =
@@ -39,7 +40,7 @@ export async function createPayment(svc: ServiceContext, req: CreatePaymentReq):
           waiting.payTotal === req.payTotal &&
           waiting.payMode === payMode &&
           waiting.serviceType === req.serviceType
-        if (!same) throw errPaymentInProgress()
+        if (!same) throw PaymentRefusals.PAYMENT_IN_PROGRESS()
         return waiting.sn
       }
       const payment = {

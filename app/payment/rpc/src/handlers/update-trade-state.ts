@@ -2,7 +2,7 @@ import { PayStatus } from '@looklook/payment-model'
 import { CodeError } from '@looklook/xerr'
 import { context, propagation } from '@opentelemetry/api'
 import type { UpdateTradeStateReq, UpdateTradeStateResp } from '../../gen/payment.ts'
-import { errPaymentNotFound, errStateTransition } from '../errors.ts'
+import { PaymentRefusals } from '../contract.ts'
 import { retryOnLockConflict } from '../logic/retry.ts'
 import type { ServiceContext } from '../svc-context.ts'
 
@@ -42,9 +42,10 @@ export async function updateTradeState(svc: ServiceContext, req: UpdateTradeStat
   const changed = await retryOnLockConflict(() =>
     svc.db.transact(async (tx) => {
       const payment = await svc.thirdPaymentModel.findOneBySnForUpdate(req.sn, tx)
-      if (!payment) throw errPaymentNotFound()
+      if (!payment) throw PaymentRefusals.PAYMENT_NOT_FOUND()
       if (payment.payStatus === req.payStatus) return false
-      if (!TRANSITIONS.get(payment.payStatus)?.includes(req.payStatus)) throw errStateTransition(payment.payStatus, req.payStatus)
+      if (!TRANSITIONS.get(payment.payStatus)?.includes(req.payStatus))
+        throw PaymentRefusals.PAYMENT_TRANSITION_REFUSED(payment.payStatus, req.payStatus)
 
       payment.tradeState = req.tradeState
       payment.tradeStateDesc = req.tradeStateDesc

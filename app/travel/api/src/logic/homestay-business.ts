@@ -2,15 +2,13 @@ import { finish, mapReduce } from '@looklook/core'
 import type { RequestCtx } from '@looklook/rest'
 import { fenToYuan } from '@looklook/rest'
 import { HomestayActivityType, type HomestayBusiness } from '@looklook/travel-model'
+import { TravelRefusals } from '@looklook/travel-rpc/contract'
 import type { User } from '@looklook/usercenter-rpc/gen'
-import { CodeError } from '@looklook/xerr'
 import type { ServiceContext } from '../svc-context.ts'
 import type { BossView, BusinessListItem } from '../types.ts'
 import { profileOrUndefined } from './users.ts'
 
 const GOOD_BOSS_LIMIT = 10
-
-export const HOMESTAY_BUSINESS_NOT_FOUND = 'homestay business does not exist'
 
 function toBossView(business: HomestayBusiness, user: User | undefined, rank: number): BossView {
   return {
@@ -75,7 +73,7 @@ export async function homestayBusinessList(
  */
 export async function homestayBusinessDetail(svc: ServiceContext, ctx: RequestCtx, req: { id: number }): Promise<{ boss: BossView }> {
   const business = await svc.homestayBusinessModel.findOne(req.id)
-  if (!business) throw CodeError.common(HOMESTAY_BUSINESS_NOT_FOUND)
+  if (!business) throw TravelRefusals.HOMESTAY_BUSINESS_NOT_FOUND()
   const [user, goodBossIds] = await finish(
     () => profileOrUndefined(svc, ctx, business.userId),
     () => svc.homestayActivityModel.findLiveDataIds(HomestayActivityType.goodBusiness, GOOD_BOSS_LIMIT),

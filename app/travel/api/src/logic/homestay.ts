@@ -1,8 +1,7 @@
 import { mapReduce } from '@looklook/core'
 import type { RequestCtx } from '@looklook/rest'
 import { HomestayActivityType, HomestayRowState } from '@looklook/travel-model'
-import { HOMESTAY_NOT_FOUND } from '@looklook/travel-rpc/client'
-import { CodeError } from '@looklook/xerr'
+import { TravelRefusals } from '@looklook/travel-rpc/contract'
 import type { ServiceContext } from '../svc-context.ts'
 import type { HomestayListResp, HomestayView } from '../types.ts'
 import { toHomestayView } from './convert.ts'
@@ -58,6 +57,6 @@ export async function guessList(svc: ServiceContext): Promise<HomestayListResp> 
  */
 export async function homestayDetail(svc: ServiceContext, req: { id: number }): Promise<{ homestay: HomestayView }> {
   const { homestay } = await svc.travelRpc.homestayDetail({ id: req.id })
-  if (!homestay) throw CodeError.common(HOMESTAY_NOT_FOUND)
+  if (!homestay) throw TravelRefusals.HOMESTAY_NOT_FOUND()
   return { homestay: toHomestayView(homestay) }
 }

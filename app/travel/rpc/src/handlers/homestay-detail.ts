@@ -1,6 +1,6 @@
 import { CodeError } from '@looklook/xerr'
 import type { HomestayDetailReq, HomestayDetailResp } from '../../gen/travel.ts'
-import { errHomestayNotFound } from '../errors.ts'
+import { TravelRefusals } from '../contract.ts'
 import type { ServiceContext } from '../svc-context.ts'
 
 /**
@@ -10,7 +10,7 @@ import type { ServiceContext } from '../svc-context.ts'
 export async function homestayDetail(svc: ServiceContext, req: HomestayDetailReq): Promise<HomestayDetailResp> {
   if (!Number.isSafeInteger(req.id) || req.id < 1) throw CodeError.param('homestay id must be a positive integer')
   const h = await svc.homestayModel.findOne(req.id)
-  if (!h) throw errHomestayNotFound()
+  if (!h) throw TravelRefusals.HOMESTAY_NOT_FOUND()
   return {
     homestay: {
       id: h.id,

@@ -1,7 +1,7 @@
 import type { RequestCtx } from '@looklook/rest'
 import { UserAuthType } from '@looklook/usercenter-model'
+import { UsercenterRefusals } from '@looklook/usercenter-rpc/contract'
 import type { User } from '@looklook/usercenter-rpc/gen'
-import { CodeError } from '@looklook/xerr'
 import type { ServiceContext } from '../svc-context.ts'
 
 export interface TokenTriple {
@@ -26,7 +26,7 @@ export function login(svc: ServiceContext, req: { mobile: string; password: stri
 
 export async function detail(svc: ServiceContext, ctx: RequestCtx): Promise<{ userInfo: User }> {
   const { user } = await svc.usercenterRpc.getUserInfo({ id: ctx.userId })
-  if (!user) throw CodeError.common('user does not exist')
+  if (!user) throw UsercenterRefusals.USER_NOT_FOUND()
   return { userInfo: user }
 }
 

@@ -2,7 +2,7 @@ import { UserAuthType } from '@looklook/usercenter-model'
 import { CodeError } from '@looklook/xerr'
 import type { RpcContext } from '@looklook/zrpc'
 import type { LoginReq, LoginResp } from '../../gen/usercenter.ts'
-import { errMobileOrPassword, errUserNotFound } from '../errors.ts'
+import { UsercenterRefusals } from '../contract.ts'
 import { issueToken } from '../logic/issue-token.ts'
 import { decoyHash, verifyPassword } from '../logic/password.ts'
 import type { ServiceContext } from '../svc-context.ts'
@@ -20,7 +20,7 @@ export async function login(svc: ServiceContext, req: LoginReq, ctx: RpcContext)
       break
     case UserAuthType.wxMini: {
       const auth = req.authKey ? await svc.userAuthModel.findOneByAuthTypeAuthKey(UserAuthType.wxMini, req.authKey) : null
-      if (!auth) throw errUserNotFound()
+      if (!auth) throw UsercenterRefusals.USER_NOT_FOUND()
       userId = auth.userId
       break
     }
@@ -50,6 +50,6 @@ async function checkPassword(svc: ServiceContext, req: LoginReq, ctx: RpcContext
     throw err
   }
   await attempt.settle(userId > 0)
-  if (!userId) throw errMobileOrPassword()
+  if (!userId) throw UsercenterRefusals.MOBILE_OR_PASSWORD_INCORRECT()
   return userId
 }

@@ -5,7 +5,7 @@ import { UserAuthType } from '@looklook/usercenter-model'
 import { CodeError, ErrCode } from '@looklook/xerr'
 import type { RpcContext } from '@looklook/zrpc'
 import type { RegisterReq, RegisterResp } from '../../gen/usercenter.ts'
-import { errUserAlreadyRegistered } from '../errors.ts'
+import { UsercenterRefusals } from '../contract.ts'
 import { issueToken } from '../logic/issue-token.ts'
 import { hashPassword } from '../logic/password.ts'
 import type { ServiceContext } from '../svc-context.ts'
@@ -47,7 +47,7 @@ export async function register(svc: ServiceContext, req: RegisterReq, ctx: RpcCo
       return id
     })
   } catch (err) {
-    if (isDuplicateKeyError(err)) throw errUserAlreadyRegistered()
+    if (isDuplicateKeyError(err)) throw UsercenterRefusals.USER_ALREADY_REGISTERED()
     throw err
   } finally {
     await release()
@@ -60,7 +60,7 @@ async function claimMobile(svc: ServiceContext, mobile: string, ctx: RpcContext)
   const key = `register:claim:${mobile}`
   const id = randomBytes(8).toString('hex')
   for (;;) {
-    if (await svc.userModel.findOneByMobile(mobile)) throw errUserAlreadyRegistered()
+    if (await svc.userModel.findOneByMobile(mobile)) throw UsercenterRefusals.USER_ALREADY_REGISTERED()
     if (await svc.redis.set(key, id, 'PX', svc.config.Timeout, 'NX')) {
       return async () => {
         await svc.redis

@@ -13,7 +13,7 @@ import type {
   RemoveUserReq,
   RemoveUserResp,
 } from '../../gen/usercenter.ts'
-import { errUserNotFound } from '../errors.ts'
+import { UsercenterRefusals } from '../contract.ts'
 import type { ServiceContext } from '../svc-context.ts'
 
 function toPbAuth(a: UserAuth | null): PbUserAuth | null {
@@ -22,7 +22,7 @@ function toPbAuth(a: UserAuth | null): PbUserAuth | null {
 
 export async function getUserInfo(svc: ServiceContext, req: GetUserInfoReq): Promise<GetUserInfoResp> {
   const user = req.id > 0 ? await svc.userModel.findOne(req.id) : null
-  if (!user) throw errUserNotFound()
+  if (!user) throw UsercenterRefusals.USER_NOT_FOUND()
   // The password hash never leaves this service.
   return { user: { id: user.id, mobile: user.mobile, nickname: user.nickname, sex: user.sex, avatar: user.avatar, info: user.info } }
 }

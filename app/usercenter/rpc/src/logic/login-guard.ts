@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import type { Cache } from '@looklook/model'
-import { CodeError, ErrCode } from '@looklook/xerr'
+import { UsercenterRefusals } from '../contract.ts'
 
 export interface LoginGuardOptions {
   /** Wrong passwords within `windowSeconds` that lock the account's password login. */
@@ -16,18 +16,6 @@ export interface LoginAttempt {
   settle(passwordOk: boolean): Promise<void>
   release(): Promise<void>
 }
-
-const forHowLong = (seconds: number) => (seconds >= 120 ? `${Math.ceil(seconds / 60)} minutes` : `${seconds} seconds`)
-
-export const errLoginLocked = (lockSeconds: number) =>
-  new CodeError(
-    ErrCode.USER_LOGIN_LOCKED,
-    `too many failed logins: password login for this account is locked for ${forHowLong(lockSeconds)}, please try again later`,
-  )
-
-// A refusal for this one account, not an outage: as a 503 it would feed the callers' breakers, and a
-// flood on one account would open them for every other user's login.
-export const errTooManyAttempts = () => CodeError.common('too many login attempts for this account at once, please try again shortly')
 
 // Keys are per login name (the mobile), whether or not an account has it, so the answers never tell
 // a registered mobile from an unknown one. KEYS: failures, lock, attempts in flight (a sorted set of
@@ -84,8 +72,8 @@ export class LoginGuard {
     const id = randomBytes(8).toString('hex')
     const now = Date.now()
     const admitted = Number(await this.#redis.eval(ADMIT, 3, ...keys, maxFailures, now, now + attemptTtlMs, id))
-    if (admitted === -1) throw errLoginLocked(lockSeconds)
-    if (admitted === -2) throw errTooManyAttempts()
+    if (admitted === -1) throw UsercenterRefusals.USER_LOGIN_LOCKED(lockSeconds)
+    if (admitted === -2) throw UsercenterRefusals.LOGIN_ATTEMPTS_IN_FLIGHT()
     return {
       settle: async (passwordOk) => {
         await this.#redis.eval(SETTLE, 3, ...keys, id, passwordOk ? 1 : 0, maxFailures, windowSeconds, lockSeconds)
