@@ -10,7 +10,7 @@ import type { TRestConf } from '@looklook/conf'
 import { AdaptiveShedder, type BreakerPromise, GoogleBreaker, type ShedderPromise } from '@looklook/core'
 import { formatDuration, type Logger } from '@looklook/logx'
 import { httpServerCodeTotal, httpServerDuration } from '@looklook/metrics'
-import { ErrCode, fail, ok } from '@looklook/xerr'
+import { CodeError, ErrCode, fail, ok } from '@looklook/xerr'
 import { type Context, context, propagation, ROOT_CONTEXT, type Span, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api'
 import { Ajv, type Options as AjvOptions } from 'ajv'
 import addFormats from 'ajv-formats'
@@ -213,7 +213,11 @@ export function createRestServer(opts: RestOptions): RestApp {
     const state = states.get(request)
     context.with(state?.ctx ?? context.active(), () => {
       if (mapped.log === 'error') request.log.error({ err, causes: causeChain(err), code: mapped.body.code }, 'request failed')
-      else if (mapped.log === 'info') request.log.info({ code: mapped.body.code, msg: mapped.body.msg }, 'request rejected')
+      // The reason of a refusal is for operators only: the envelope stays go-zero's {code,msg}.
+      else if (mapped.log === 'info') {
+        const reason = err instanceof CodeError ? err.reason : undefined
+        request.log.info({ code: mapped.body.code, msg: mapped.body.msg, ...(reason ? { reason } : {}) }, 'request rejected')
+      }
     })
     if (mapped.log === 'error' && err instanceof Error) state?.span?.recordException(err)
     if (state && mapped.dropped) state.dropped = true
