@@ -99,9 +99,16 @@ for (const pkg of pkgs) {
   for (const sub of WATCHED_DIRS) {
     const dir = join(pkg.dir, sub)
     if (!existsSync(dir)) continue
-    const w = watch(dir, { recursive: true }, (_event, file) => {
-      if (file && SOURCE.test(file) && !file.split('/').includes('node_modules')) changed(join(dir, file), restarts)
-    })
+    let w: FSWatcher
+    try {
+      w = watch(dir, { recursive: true }, (_event, file) => {
+        if (file && SOURCE.test(file) && !file.split('/').includes('node_modules')) changed(join(dir, file), restarts)
+      })
+    } catch (err) {
+      // ENOSPC: the kernel's inotify watch limit (sysctl fs.inotify.max_user_watches) is used up.
+      warn(`cannot watch ${relative(root, dir)}: ${(err as Error).message}`)
+      process.exit(1)
+    }
     w.on('error', (err) => warn(`watching ${relative(root, dir)}: ${err.message}`))
     watchers.push(w)
   }
