@@ -83,13 +83,17 @@ export function createRpcServer(opts: RpcServerOptions): RpcServer {
       void context.with(trace.setSpan(parent, span), async () => {
         let code: status = status.OK
         let xerrCode: number | undefined
+        let reason: string | undefined
         try {
           const resp = await invoke(fn, call, methodLogger, peer)
           callback(null, resp)
         } catch (err) {
           const s = toServerStatus(err)
           code = s.code
-          if (err instanceof CodeError) xerrCode = err.code
+          if (err instanceof CodeError) {
+            xerrCode = err.code
+            reason = err.reason
+          }
           report(err, methodLogger, peer)
           span.setStatus({ code: SpanStatusCode.ERROR, message: s.details })
           if (!(err instanceof CodeError) && !(err instanceof RpcStatusError))
@@ -104,7 +108,13 @@ export function createRpcServer(opts: RpcServerOptions): RpcServer {
           span.end()
           const slow = ms > SLOW_CALL_MS
           if (slow || methodLogger.isLevelEnabled('debug')) {
-            const line = { duration: formatDuration(ms), peer, code: statusName(code), ...(xerrCode ? { xerrCode } : {}) }
+            const line = {
+              duration: formatDuration(ms),
+              peer,
+              code: statusName(code),
+              ...(xerrCode ? { xerrCode } : {}),
+              ...(reason ? { reason } : {}),
+            }
             if (slow) methodLogger.warn(line, `[RPC] slowcall - ${peer} - ${fullMethod}`)
             else methodLogger.debug(line, `${peer} - ${fullMethod}`)
           }

@@ -35,12 +35,15 @@ const failures: Record<string, () => unknown> = {
 }
 
 let server: RpcServer
+let lines: () => Record<string, unknown>[]
 let client: RpcClient<EchoService>
 
 before(async () => {
+  const log = memoryLogger()
+  lines = log.lines
   server = createRpcServer({
     conf: { Name: 'errors-rpc', ListenOn: '127.0.0.1:0', Timeout: 2000, CpuThreshold: 900 },
-    logger: memoryLogger().logger,
+    logger: log.logger,
     shutdownTimeoutMs: 2000,
   })
   server.addService<EchoService>(zrpctestProto, echoServiceName, {
@@ -88,6 +91,22 @@ test('a refusal raised in a handler arrives with its code, message and reason', 
   assert.deepEqual(
     [locked.code, locked.message, locked.reason],
     [ErrCode.USER_LOGIN_LOCKED, 'password login is locked', 'USER_LOGIN_LOCKED'],
+  )
+})
+
+test('the access line of a refused call names its reason', async () => {
+  const before = lines().length
+  await failed('refusal')
+  await failed('outage')
+  const access = lines()
+    .slice(before)
+    .filter((l) => l.content === `${String(l.peer)} - /zrpctest.Echo/echo`)
+  assert.deepEqual(
+    access.map((l) => [l.code, l.xerrCode, l.reason]),
+    [
+      ['FAILED_PRECONDITION', 100001, 'ORDER_NOT_FOUND'],
+      ['UNAVAILABLE', ErrCode.DB_ERROR, undefined],
+    ],
   )
 })
 
