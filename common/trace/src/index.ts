@@ -52,10 +52,16 @@ export function initTracing(conf: TTelemetryConf | undefined, serviceName: strin
   return {
     exporting,
     shutdown: async () => {
-      await provider.shutdown()
-      trace.disable()
-      context.disable()
-      propagation.disable()
+      try {
+        await provider.shutdown()
+      } catch {
+        // The last spans could not be delivered (the collector is down or not up yet): they are
+        // dropped, as the exporter drops any batch it cannot send. Stopping the process goes on.
+      } finally {
+        trace.disable()
+        context.disable()
+        propagation.disable()
+      }
     },
   }
 }

@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict'
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
 import { test } from 'node:test'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { context, propagation, trace } from '@opentelemetry/api'
@@ -59,4 +61,20 @@ test('an exporter other than OTLP/HTTP is refused with a clear message', () => {
     () => initTracing({ Name: 'x', Endpoint: 'http://127.0.0.1:14268/api/traces', Sampler: 1, Batcher: 'jaeger' }, 'x'),
     /Telemetry.Batcher "jaeger" is not supported; use otlphttp/,
   )
+})
+
+test('shutdown completes when the collector is unreachable, dropping the spans it could not send', async () => {
+  // A port nothing listens on: bind one, note it, close it.
+  const port = await new Promise<number>((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo
+      server.close(() => resolve(port))
+    })
+  })
+  const tracing = initTracing({ Name: 'trace-test', Endpoint: `http://127.0.0.1:${port}/v1/traces`, Sampler: 1 }, 'trace-test', {})
+  assert.equal(tracing.exporting, true)
+  trace.getTracer('trace-test').startSpan('undeliverable').end()
+  await tracing.shutdown()
+  // The globals are released, so the next initTracing can install its own.
+  assert.equal(trace.getTracer('after').startSpan('x').isRecording(), false)
 })
