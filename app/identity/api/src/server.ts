@@ -1,6 +1,6 @@
 import type { Logger } from '@looklook/logx'
 import { createRestServer, type RestApp } from '@looklook/rest'
-import { verifyTokenRoute } from './routes/verify/token.ts'
+import { verifyTokenRoute } from './routes/verify.ts'
 import type { ServiceContext } from './svc-context.ts'
 
 /** Builds identity-api without listening (tests use `app.inject`). */

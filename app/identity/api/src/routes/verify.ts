@@ -1,8 +1,8 @@
 import type { RestApp } from '@looklook/rest'
 import { ErrCode, fail, messageOf, ok } from '@looklook/xerr'
 import { Type } from '@sinclair/typebox'
-import { verifyToken } from '../../logic/verify-token.ts'
-import type { ServiceContext } from '../../svc-context.ts'
+import { verifyToken } from '../logic/verify-token.ts'
+import type { ServiceContext } from '../svc-context.ts'
 
 const Headers = Type.Object({
   authorization: Type.Optional(Type.String()),
