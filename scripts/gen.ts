@@ -9,6 +9,7 @@
  *   deploy  app etc yaml, deploy/nginx/templates → compose, Kubernetes, Prometheus, Jenkins choices,
  *           the local and container gateway confs (scripts/gen-deploy.ts)
  *   http    every api's OpenAPI document → deploy/http/*.http, the request collection (scripts/gen-http.ts)
+ *   model   deploy/sql/*.sql → app/<domain>/model/src/gen/<table>.ts, columns, keys and row type (scripts/gen-model.ts)
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
@@ -16,6 +17,7 @@ import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { leftovers as deployLeftovers, render as renderDeploy } from './gen-deploy.ts'
 import { leftovers as httpLeftovers, render as renderHttp } from './gen-http.ts'
+import { leftovers as modelLeftovers, render as renderModel } from './gen-model.ts'
 import { render as renderProto } from './gen-proto.ts'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
@@ -31,6 +33,7 @@ export const generators: Generator[] = [
   { name: 'proto', render: renderProto },
   { name: 'deploy', render: () => renderDeploy(), leftovers: (files) => deployLeftovers(files) },
   { name: 'http', render: () => renderHttp(), leftovers: (files) => httpLeftovers(files) },
+  { name: 'model', render: () => renderModel(), leftovers: (files) => modelLeftovers(files) },
 ]
 
 /** The files of every generator that differ from what is on disk (missing ones included), and the leftovers. */
