@@ -1,4 +1,5 @@
-import { defineModel, defineTable, type RowOf, type Tx } from '@looklook/model'
+import { defineModel, type Tx } from '@looklook/model'
+import { type HomestayOrder, homestayOrderTable } from './gen/homestay-order.ts'
 
 /** `homestay_order.trade_state` values, as the Go original numbers them. */
 export const TradeState = Object.freeze({
@@ -15,43 +16,6 @@ export type TradeStateValue = (typeof TradeState)[keyof typeof TradeState]
 /** `homestay_order.need_food`. */
 export const NeedFood = Object.freeze({ no: 0, yes: 1 } as const)
 
-export const homestayOrderTable = defineTable({
-  database: 'looklook_order',
-  table: 'homestay_order',
-  columns: {
-    sn: 'string',
-    userId: 'int',
-    homestayId: 'int',
-    // Snapshot of the homestay when the order was placed: later edits of the listing do not change the order.
-    title: 'string',
-    subTitle: 'string',
-    cover: 'string',
-    info: 'string',
-    peopleNum: 'int',
-    rowType: 'int',
-    needFood: 'int',
-    foodInfo: 'string',
-    foodPrice: 'int',
-    homestayPrice: 'int',
-    marketHomestayPrice: 'int',
-    homestayBusinessId: 'int',
-    homestayUserId: 'int',
-    // DATE columns: the calendar day is the UTC date of these values.
-    liveStartDate: 'date',
-    liveEndDate: 'date',
-    livePeopleNum: 'int',
-    tradeState: 'int',
-    tradeCode: 'string',
-    remark: 'string',
-    orderTotalPrice: 'int',
-    foodTotalPrice: 'int',
-    homestayTotalPrice: 'int',
-  },
-  uniqueKeys: [['sn']],
-})
-
-export type HomestayOrder = RowOf<typeof homestayOrderTable>
-
 /** `traderState` value of a list query that matches every state. */
 export const ALL_TRADE_STATES = -99
 
@@ -63,6 +27,11 @@ export interface UserOrderPage {
   pageSize: number
 }
 
+/**
+ * An order keeps a snapshot of the homestay as it was when placed (title … market price), so later
+ * edits of the listing do not change it. The stay dates are DATE columns: their calendar day is the
+ * UTC date of the values.
+ */
 export class HomestayOrderModel extends defineModel(homestayOrderTable) {
   findOneBySn(sn: string, tx?: Tx): Promise<HomestayOrder | null> {
     return this.findOneBy({ sn }, tx)

@@ -1,1 +1,2 @@
+export * from './gen/homestay-order.ts'
 export * from './homestay-order.ts'

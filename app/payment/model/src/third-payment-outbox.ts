@@ -1,26 +1,9 @@
-import { defineModel, defineTable, type RowOf, type Tx } from '@looklook/model'
+import { defineModel, type Tx } from '@looklook/model'
+import { type ThirdPaymentOutbox, thirdPaymentOutboxTable } from './gen/third-payment-outbox.ts'
 import { ZERO_TIME } from './third-payment.ts'
 
 /** `third_payment_outbox.state`. */
 export const OutboxState = Object.freeze({ pending: 0, sent: 1, dead: 2 } as const)
-
-export const thirdPaymentOutboxTable = defineTable({
-  database: 'looklook_payment',
-  table: 'third_payment_outbox',
-  columns: {
-    paymentSn: 'string',
-    orderSn: 'string',
-    payStatus: 'int',
-    state: 'int',
-    attempts: 'int',
-    lastError: 'string',
-    sentTime: 'date',
-    traceParent: 'string',
-  },
-  uniqueKeys: [['paymentSn', 'payStatus']],
-})
-
-export type ThirdPaymentOutbox = RowOf<typeof thirdPaymentOutboxTable>
 
 /** The payment events waiting for (or already given to) Kafka; see deploy/sql/041-payment-outbox.sql. */
 export class ThirdPaymentOutboxModel extends defineModel(thirdPaymentOutboxTable) {

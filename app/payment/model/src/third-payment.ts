@@ -1,4 +1,5 @@
-import { defineModel, defineTable, type RowOf, type Tx } from '@looklook/model'
+import { defineModel, type Tx } from '@looklook/model'
+import { type ThirdPayment, thirdPaymentTable } from './gen/third-payment.ts'
 
 /** `third_payment.pay_status`, as the Go original numbers it. */
 export const PayStatus = Object.freeze({ failed: -1, wait: 0, success: 1, refund: 2 } as const)
@@ -11,28 +12,6 @@ export const ZERO_TIME: Date = new Date('1970-01-01T08:00:00Z')
 
 /** `third_payment.pay_mode`. */
 export const PayMode = Object.freeze({ wechatPay: 'WECHAT_PAY' } as const)
-
-export const thirdPaymentTable = defineTable({
-  database: 'looklook_payment',
-  table: 'third_payment',
-  columns: {
-    sn: 'string',
-    userId: 'int',
-    payMode: 'string',
-    tradeType: 'string',
-    tradeState: 'string',
-    payTotal: 'int',
-    transactionId: 'string',
-    tradeStateDesc: 'string',
-    orderSn: 'string',
-    serviceType: 'string',
-    payStatus: 'int',
-    payTime: 'date',
-  },
-  uniqueKeys: [['sn']],
-})
-
-export type ThirdPayment = RowOf<typeof thirdPaymentTable>
 
 export class ThirdPaymentModel extends defineModel(thirdPaymentTable) {
   findOneBySn(sn: string, tx?: Tx): Promise<ThirdPayment | null> {

@@ -1,5 +1,6 @@
-import { defineModel, defineTable, MAX_PAGE_SIZE, type RowOf, type Tx } from '@looklook/model'
+import { defineModel, MAX_PAGE_SIZE, type Tx } from '@looklook/model'
 import { CodeError } from '@looklook/xerr'
+import { type HomestayActivity, homestayActivityTable } from './gen/homestay-activity.ts'
 import { HomestayRowState } from './homestay.ts'
 
 /** `homestay_activity.row_type`: what `data_id` points at. */
@@ -12,15 +13,6 @@ export const HomestayActivityType = Object.freeze({
 
 /** `homestay_activity.row_status`. */
 export const HomestayActivityStatus = Object.freeze({ down: 0, up: 1 } as const)
-
-export const homestayActivityTable = defineTable({
-  database: 'looklook_travel',
-  table: 'homestay_activity',
-  columns: { rowType: 'string', dataId: 'int', rowStatus: 'int' },
-  uniqueKeys: [['rowType', 'dataId']],
-})
-
-export type HomestayActivity = RowOf<typeof homestayActivityTable>
 
 export class HomestayActivityModel extends defineModel(homestayActivityTable) {
   findOneByRowTypeDataId(rowType: string, dataId: number, tx?: Tx): Promise<HomestayActivity | null> {

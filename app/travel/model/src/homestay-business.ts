@@ -1,29 +1,8 @@
-import { defineModel, defineTable, type RowOf, type Tx } from '@looklook/model'
+import { defineModel, type Tx } from '@looklook/model'
+import { type HomestayBusiness, homestayBusinessTable } from './gen/homestay-business.ts'
 
 /** `homestay_business.row_state`. */
 export const HomestayBusinessRowState = Object.freeze({ closed: 0, open: 1 } as const)
-
-export const homestayBusinessTable = defineTable({
-  database: 'looklook_travel',
-  table: 'homestay_business',
-  columns: {
-    title: 'string',
-    userId: 'int',
-    info: 'string',
-    bossInfo: 'string',
-    // Column name kept from the Go original's schema (`license_fron`).
-    licenseFron: 'string',
-    licenseBack: 'string',
-    rowState: 'int',
-    star: 'float',
-    tags: 'string',
-    cover: 'string',
-    headerImg: 'string',
-  },
-  uniqueKeys: [['userId']],
-})
-
-export type HomestayBusiness = RowOf<typeof homestayBusinessTable>
 
 export class HomestayBusinessModel extends defineModel(homestayBusinessTable) {
   /** The shop of a boss (one per boss: unique index on user_id). */

@@ -1,14 +1,5 @@
-import { defineModel, defineTable, type RowOf, type Tx } from '@looklook/model'
-
-export const homestayCommentTable = defineTable({
-  database: 'looklook_travel',
-  table: 'homestay_comment',
-  // `star` is a JSON column of ratings per dimension, e.g. {"overall":5,"clean":5,"service":4}.
-  columns: { homestayId: 'int', userId: 'int', content: 'string', star: 'string' },
-  uniqueKeys: [],
-})
-
-export type HomestayComment = RowOf<typeof homestayCommentTable>
+import { defineModel, type Tx } from '@looklook/model'
+import { type HomestayComment, homestayCommentTable } from './gen/homestay-comment.ts'
 
 export class HomestayCommentModel extends defineModel(homestayCommentTable) {
   /** Comments on one homestay, newest first, keyset paged on the (homestay_id, id) index. */

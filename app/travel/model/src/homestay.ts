@@ -1,30 +1,8 @@
-import { defineModel, defineTable, type RowOf, type Tx } from '@looklook/model'
+import { defineModel, type Tx } from '@looklook/model'
+import { type Homestay, homestayTable } from './gen/homestay.ts'
 
 /** `homestay.row_state`: only on-sale homestays are listed and bookable. */
 export const HomestayRowState = Object.freeze({ offSale: 0, onSale: 1 } as const)
-
-export const homestayTable = defineTable({
-  database: 'looklook_travel',
-  table: 'homestay',
-  columns: {
-    title: 'string',
-    subTitle: 'string',
-    banner: 'string',
-    info: 'string',
-    peopleNum: 'int',
-    homestayBusinessId: 'int',
-    userId: 'int',
-    rowState: 'int',
-    rowType: 'int',
-    foodInfo: 'string',
-    foodPrice: 'int',
-    homestayPrice: 'int',
-    marketHomestayPrice: 'int',
-  },
-  uniqueKeys: [],
-})
-
-export type Homestay = RowOf<typeof homestayTable>
 
 export class HomestayModel extends defineModel(homestayTable) {
   /** On-sale homestays of one business, newest first, keyset paged (`lastId` 0 = first page). */

@@ -1,3 +1,7 @@
+export * from './gen/homestay.ts'
+export * from './gen/homestay-activity.ts'
+export * from './gen/homestay-business.ts'
+export * from './gen/homestay-comment.ts'
 export * from './homestay.ts'
 export * from './homestay-activity.ts'
 export * from './homestay-business.ts'
