@@ -1,6 +1,6 @@
 /**
- * Generates the container-side deployment files from the processes discovery finds (every
- * app/<domain>/<kind>/ with src/main.ts and etc/*.yaml, as `./looklook` runs them), so a new process
+ * Generates the container-side deployment files from the processes the registry (scripts/registry.ts)
+ * finds (every app/<domain>/<kind>/ with src/main.ts and etc/*.yaml, as `./looklook` runs them), so a new process
  * is deployed, scraped and routed like the others with one command, as goctl kube/docker did for the
  * Go original:
  *
@@ -24,12 +24,13 @@
  *   node scripts/gen-deploy.ts           write the files (commit the result)
  *   node scripts/gen-deploy.ts --check   write nothing; list the files that differ and exit 1
  */
-import { existsSync, globSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, globSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { dirname, join, posix } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { interpolate } from '@looklook/conf'
 import { isMap, isScalar, isSeq, type Node, parse, parseDocument, Scalar, stringify } from 'yaml'
+import { portOf, publicRoutes, discover as registered } from './registry.ts'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
 const NAMESPACE = 'looklook'
@@ -53,32 +54,19 @@ export interface Process {
   metricsPort: number
 }
 
-function record(value: unknown): Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {}
-}
-
-function portOf(value: unknown): number | undefined {
-  const n = Number(typeof value === 'string' ? value.split(':').pop() : value)
-  return Number.isInteger(n) && n > 0 && n < 65536 ? n : undefined
-}
-
-/** The app processes, in name order, read with their configs' defaults (no environment). */
+/**
+ * The app processes (tools are not deployed), in name order, from the process registry read with their
+ * configs' defaults (no environment). mq and scheduler processes deploy alike, as `worker`.
+ */
 export function discover(base = root): Process[] {
   const found: Process[] = []
-  for (const main of globSync('app/*/*/src/main.ts', { cwd: base }).sort()) {
-    const dir = posix.dirname(posix.dirname(main.split('\\').join('/')))
-    const etcDir = join(base, dir, 'etc')
-    const yaml = existsSync(etcDir) ? readdirSync(etcDir).filter((f) => /\.ya?ml$/.test(f))[0] : undefined
-    if (yaml === undefined) continue
-    const etc = `${dir}/etc/${yaml}`
-    const conf = record(parse(interpolate(readFileSync(join(base, etc), 'utf8'), {}, etc)))
-    const kindDir = posix.basename(dir)
-    const kind: Kind = kindDir === 'api' ? 'api' : kindDir === 'rpc' ? 'rpc' : 'worker'
-    const metricsPort = portOf(record(conf.Prometheus).Port)
-    if (metricsPort === undefined) throw new Error(`${etc}: no Prometheus.Port; containers are probed on /healthz of that port`)
-    const port = kind === 'api' ? portOf(conf.Port) : kind === 'rpc' ? portOf(conf.ListenOn) : undefined
-    if (kind !== 'worker' && port === undefined) throw new Error(`${etc}: no ${kind === 'api' ? 'Port' : 'ListenOn'}`)
-    found.push({ name: yaml.replace(/\.ya?ml$/, ''), kind, dir, etc, port, metricsPort })
+  for (const p of registered({ root: base })) {
+    if (p.kind === 'tool') continue
+    const kind: Kind = p.kind === 'api' || p.kind === 'rpc' ? p.kind : 'worker'
+    if (p.metricsPort === undefined) throw new Error(`${p.etc}: no Prometheus.Port; containers are probed on /healthz of that port`)
+    const port = kind === 'worker' ? undefined : p.port
+    if (kind !== 'worker' && port === undefined) throw new Error(`${p.etc}: no ${kind === 'api' ? 'Port' : 'ListenOn'}`)
+    found.push({ name: p.name, kind, dir: p.dir, etc: p.etc, port, metricsPort: p.metricsPort })
   }
   return found.sort((a, b) => a.name.localeCompare(b.name))
 }
@@ -316,12 +304,6 @@ export function fillTemplate(source: string, text: string, values: Record<string
       if (typeof v !== 'string') throw new Error(`${source}: {{${name}}} takes whole lines, not a place inside one`)
       return v
     })
-}
-
-/** identity-api's public routes (`NoAuthUrls` in its etc yaml), the one place they are listed. */
-function publicRoutes(base: string): string[] {
-  const conf = parse(readFileSync(join(base, 'app/identity/api/etc/identity-api.yaml'), 'utf8')) as { NoAuthUrls?: unknown }
-  return Array.isArray(conf.NoAuthUrls) ? conf.NoAuthUrls.filter((u): u is string => typeof u === 'string') : []
 }
 
 /**
