@@ -30,7 +30,7 @@ import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { interpolate } from '@looklook/conf'
 import { isMap, isScalar, isSeq, type Node, parse, parseDocument, Scalar, stringify } from 'yaml'
-import { portOf, publicRoutes, discover as registered } from './registry.ts'
+import { domainNumbers, portOf, publicRoutes, discover as registered } from './registry.ts'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
 const NAMESPACE = 'looklook'
@@ -277,6 +277,8 @@ function kustomization(resources: string[], configMap: { name: string; files: re
 const GATEWAY = 'nginx-gateway'
 const GATEWAY_PORT = 8888
 const GATEWAY_IMAGE = 'nginxinc/nginx-unprivileged:1.28-alpine'
+/** The official Node image the Dockerfile builds on (its NODE_IMAGE default); Compose passes it on. */
+const NODE_IMAGE = 'node:24-bookworm-slim'
 
 /** The gateway's two nginx files, rendered from deploy/nginx/templates for each place it runs. */
 const GATEWAY_TEMPLATES = 'deploy/nginx/templates'
@@ -286,7 +288,8 @@ const GATEWAY_CPUS = 1
 
 /**
  * Fills a template's `{{name}}` placeholders: inline ones take a string; one alone on its line takes a
- * list of lines, each at that line's indentation. A placeholder without a value is an error.
+ * list of lines, each at that line's indentation (empty ones stay empty). A placeholder without a value
+ * is an error.
  */
 export function fillTemplate(source: string, text: string, values: Record<string, string | readonly string[]>): string {
   const value = (name: string): string | readonly string[] => {
@@ -297,7 +300,7 @@ export function fillTemplate(source: string, text: string, values: Record<string
   return text
     .replace(/^([ \t]*)\{\{([\w-]+)\}\}[ \t]*$/gm, (_, indent: string, name: string) => {
       const v = value(name)
-      return (typeof v === 'string' ? [v] : v).map((line) => `${indent}${line}`).join('\n')
+      return (typeof v === 'string' ? [v] : v).map((line) => (line === '' ? '' : `${indent}${line}`)).join('\n')
     })
     .replace(/\{\{([\w-]+)\}\}/g, (_, name: string) => {
       const v = value(name)
@@ -307,34 +310,63 @@ export function fillTemplate(source: string, text: string, values: Record<string
 }
 
 /**
+ * One upstream per api and, for every api but identity's (the verifier itself, reached only through
+ * /auth), its location under the registry's route prefix, in domain order.
+ *
  * The gateway's shortcut for anonymous requests to a wholly public api prefix: in that api's location a
  * request without Authorization is sent on to an internal location that proxies it as user 0, skipping
  * the verifier subrequest; every other api location gets a comment saying it always verifies.
  */
-function anonymousRoutes(apis: Process[], base: string): Record<string, string | readonly string[]> {
+function apiRoutes(apis: Process[], local: boolean, base: string): Record<string, readonly string[]> {
   const open = new Set(publicRoutes(base).filter((u) => u.endsWith('/')))
-  const values: Record<string, string | readonly string[]> = {}
+  const numbers = domainNumbers(registered({ root: base }))
+  const domainOf = (api: Process) => api.name.replace(/-api$/, '')
+  const ordered = [...apis].sort(
+    (a, b) => (numbers.get(domainOf(a)) ?? 100) - (numbers.get(domainOf(b)) ?? 100) || a.name.localeCompare(b.name),
+  )
+  const upstreams: string[] = []
   const locations: string[] = []
-  for (const api of apis) {
-    const domain = api.name.replace(/-api$/, '')
+  const anonymous: string[] = []
+  for (const api of ordered) {
+    const domain = domainOf(api)
+    const upstream = `${domain.replaceAll('-', '_')}_api`
+    upstreams.push(
+      `upstream ${upstream} {`,
+      `  server ${local ? '127.0.0.1' : api.name}:${api.port};`,
+      '  keepalive 16;',
+      '  keepalive_timeout 4s;',
+      '}',
+    )
     if (domain === 'identity') continue
     const prefix = `/${domain}/`
-    if (!open.has(prefix)) {
-      values[`anonymous-${domain}`] = `# ${prefix} has routes that need a token: every request is verified.`
-      continue
-    }
-    values[`anonymous-${domain}`] = `if ($http_authorization = "") { rewrite ^ /_anonymous$uri last; }`
+    const shortcut = open.has(prefix)
+      ? 'if ($http_authorization = "") { rewrite ^ /_anonymous$uri last; }'
+      : `# ${prefix} has routes that need a token: every request is verified.`
+    if (locations.length > 0) locations.push('')
     locations.push(
+      `location ${prefix} {`,
+      '  set $auth_uri $uri;',
+      `  ${shortcut}`,
+      '  auth_request /auth;',
+      '  auth_request_set $user $upstream_http_x_user;',
+      `  proxy_pass http://${upstream};`,
+      '}',
+    )
+    if (!open.has(prefix)) continue
+    anonymous.push(
       `location /_anonymous${prefix} {`,
       '  internal;',
       '  set $user 0;',
       '  rewrite ^/_anonymous(/.*)$ $1 break;',
-      `  proxy_pass http://${domain}_api;`,
+      `  proxy_pass http://${upstream};`,
       '}',
     )
   }
-  values['anonymous-locations'] = locations.length > 0 ? locations : ['# (no api prefix is public as a whole)']
-  return values
+  return {
+    upstreams,
+    'api-locations': locations,
+    'anonymous-locations': anonymous.length > 0 ? anonymous : ['# (no api prefix is public as a whole)'],
+  }
 }
 
 /**
@@ -360,8 +392,7 @@ export function gatewayFiles(target: 'local' | 'container', apis: Process[], bas
         temp: '/tmp',
         listen: [`listen ${GATEWAY_PORT};`],
       }
-  for (const api of apis) values[api.name] = `${local ? '127.0.0.1' : api.name}:${api.port}`
-  Object.assign(values, anonymousRoutes(apis, base))
+  Object.assign(values, apiRoutes(apis, local, base))
   const render = (file: (typeof GATEWAY_FILES)[number]): string => {
     const source = `${GATEWAY_TEMPLATES}/${file}.in`
     const text = fillTemplate(source, readFileSync(join(base, source), 'utf8'), values)
@@ -488,15 +519,19 @@ function composeFile(procs: Process[], configs: Map<string, ContainerConfig>, ba
     '#   docker compose up --build --watch',
     '# --watch syncs edits under app/, common/ and tools/ into the containers, where `node --watch` restarts',
     '# the process; a lockfile change rebuilds the image. Gateway: http://127.0.0.1:8888. See doc/deployment.md.',
+    '# Images: NGINX_IMAGE and NODE_IMAGE default to the official ones; the dev image is tagged LOOKLOOK_DEV_IMAGE.',
     'name: looklook',
     '',
     'x-env: &env',
     ...[...env].sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => `  ${k}: ${q(v)}`),
     '',
     'x-app: &app',
+    '  image: ${LOOKLOOK_DEV_IMAGE:-looklook/dev}',
     '  build:',
     '    context: .',
     '    target: dev',
+    '    args:',
+    `      NODE_IMAGE: \${NODE_IMAGE:-${NODE_IMAGE}}`,
     '  restart: unless-stopped',
     '  networks: [looklook_net]',
     '  develop:',
@@ -515,7 +550,7 @@ function composeFile(procs: Process[], configs: Map<string, ContainerConfig>, ba
     '',
     'services:',
     `  ${GATEWAY}:`,
-    `    image: ${GATEWAY_IMAGE}`,
+    `    image: \${NGINX_IMAGE:-${GATEWAY_IMAGE}}`,
     '    restart: unless-stopped',
     `    ports: ["${GATEWAY_PORT}:${GATEWAY_PORT}"]`,
     '    volumes:',
