@@ -103,15 +103,19 @@ export interface ContainerConfig {
   names: string[]
   /** Required names whose local default was a file under data/, with that default. */
   dataPaths: Record<string, string>
+  /** Required names whose local default was a loopback address, with that default. */
+  loopbackDefaults: Record<string, string>
 }
 
 export function containerConfig(proc: Process, rpcs: Process[], base = root): ContainerConfig {
   const doc = parseDocument(readFileSync(join(base, proc.etc), 'utf8'))
   const dataPaths: Record<string, string> = {}
+  const loopbackDefaults: Record<string, string> = {}
   const rewriteRefs = (text: string): string => {
     const out = text.replace(ENV_REF, (ref, name: string, def: string | undefined) => {
       if (def === undefined || machineLocal(name, def) === undefined) return ref
       if (machineLocal(name, def) === 'data-path') dataPaths[name] = def
+      if (machineLocal(name, def) === 'loopback') loopbackDefaults[name] = def
       return `\${${name}}`
     })
     if (LOOPBACK.test(out.replace(ENV_REF, ''))) {
@@ -158,7 +162,7 @@ export function containerConfig(proc: Process, rpcs: Process[], base = root): Co
     if (m[2] === undefined) required.add(m[1]!)
   }
   const text = `# Container variant of ${proc.etc}. ${GENERATED}\n${body}`
-  return { text, required: [...required].sort(), names: [...names].sort(), dataPaths }
+  return { text, required: [...required].sort(), names: [...names].sort(), dataPaths, loopbackDefaults }
 }
 
 // ---- Kubernetes ----------------------------------------------------------------------------------
@@ -491,6 +495,9 @@ const COMPOSE_ENV: Record<string, string> = {
   WECHAT_PAY_NOTIFY_URL: 'http://nginx-gateway:8888/payment/v1/thirdPayment/thirdPaymentWxPayCallback',
 }
 
+/** A domain's database on the local MariaDB (`<DOMAIN>_DB`), which Compose reaches as service mysql. */
+const MYSQL_LOCAL = /^(mysql:\/\/[^@/]*@)(?:127\.0\.0\.1|localhost):(?=3306\/)/
+
 const SANDBOX_DIR = 'tools/wechat-sandbox'
 /** The sandbox writes its merchant keys and certificates here; payment reads them from the same volume. */
 const WECHAT_DATA = `${IMAGE_ROOT}/data/wechat`
@@ -506,6 +513,8 @@ function composeFile(procs: Process[], configs: Map<string, ContainerConfig>, ba
       else if (config.dataPaths[name] !== undefined)
         env.set(name, posix.normalize(posix.join(IMAGE_ROOT, proc.dir, config.dataPaths[name]!)))
       else if (COMPOSE_ENV[name] !== undefined) env.set(name, COMPOSE_ENV[name]!)
+      else if (MYSQL_LOCAL.test(config.loopbackDefaults[name] ?? ''))
+        env.set(name, config.loopbackDefaults[name]!.replace(MYSQL_LOCAL, '$1mysql:'))
       else if (config.required.includes(name)) missing.add(name)
     }
   }
