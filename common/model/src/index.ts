@@ -3,6 +3,7 @@
  * ioredis. See README.md for how a table file is written.
  */
 export { Cache, type CacheOptions, type Codec, NOT_FOUND_PLACEHOLDER } from './cache.ts'
+export { type MessageFields, protoFields, schemaFields, toMessage } from './mapping.ts'
 export {
   CachedModel,
   defineModel,

@@ -1,5 +1,9 @@
+import { protoFields, toMessage } from '@looklook/model'
 import { type ThirdPayment, ZERO_TIME } from '@looklook/payment-model'
-import type { PaymentDetail } from '../../gen/payment.ts'
+import { loadProto } from '@looklook/zrpc'
+import { type PaymentDetail, paymentProto } from '../../gen/payment.ts'
+
+const detailFields = protoFields<PaymentDetail>(loadProto(paymentProto), 'pb.PaymentDetail')
 
 function unix(date: Date): number {
   // The DDL's "not set" value reads as 0, like a zero time.Time in the Go original.
@@ -8,23 +12,7 @@ function unix(date: Date): number {
 
 /** The wire form of a payment (money in fen, times in unix seconds). */
 export function toPaymentDetail(p: ThirdPayment): PaymentDetail {
-  return {
-    id: p.id,
-    sn: p.sn,
-    userId: p.userId,
-    payMode: p.payMode,
-    tradeType: p.tradeType,
-    tradeState: p.tradeState,
-    payTotal: p.payTotal,
-    transactionId: p.transactionId,
-    tradeStateDesc: p.tradeStateDesc,
-    orderSn: p.orderSn,
-    serviceType: p.serviceType,
-    payStatus: p.payStatus,
-    payTime: unix(p.payTime),
-    createTime: unix(p.createTime),
-    updateTime: unix(p.updateTime),
-  }
+  return toMessage(detailFields, p, { payTime: unix(p.payTime), createTime: unix(p.createTime), updateTime: unix(p.updateTime) })
 }
 
 /** "No payment": every field zero, as the Go original answers (callers test `id > 0`). */

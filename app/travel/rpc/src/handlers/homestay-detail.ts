@@ -1,6 +1,7 @@
 import { CodeError } from '@looklook/xerr'
 import type { HomestayDetailReq, HomestayDetailResp } from '../../gen/travel.ts'
 import { TravelRefusals } from '../contract.ts'
+import { toPbHomestay } from '../logic/to-pb.ts'
 import type { ServiceContext } from '../svc-context.ts'
 
 /**
@@ -11,22 +12,5 @@ export async function homestayDetail(svc: ServiceContext, req: HomestayDetailReq
   if (!Number.isSafeInteger(req.id) || req.id < 1) throw CodeError.param('homestay id must be a positive integer')
   const h = await svc.homestayModel.findOne(req.id)
   if (!h) throw TravelRefusals.HOMESTAY_NOT_FOUND()
-  return {
-    homestay: {
-      id: h.id,
-      title: h.title,
-      subTitle: h.subTitle,
-      banner: h.banner,
-      info: h.info,
-      peopleNum: h.peopleNum,
-      homestayBusinessId: h.homestayBusinessId,
-      userId: h.userId,
-      rowState: h.rowState,
-      rowType: h.rowType,
-      foodInfo: h.foodInfo,
-      foodPrice: h.foodPrice,
-      homestayPrice: h.homestayPrice,
-      marketHomestayPrice: h.marketHomestayPrice,
-    },
-  }
+  return { homestay: toPbHomestay(h) }
 }

@@ -14,17 +14,17 @@ import type {
   RemoveUserResp,
 } from '../../gen/usercenter.ts'
 import { UsercenterRefusals } from '../contract.ts'
+import { toPbUser, toPbUserAuth } from '../logic/to-pb.ts'
 import type { ServiceContext } from '../svc-context.ts'
 
 function toPbAuth(a: UserAuth | null): PbUserAuth | null {
-  return a ? { id: a.id, userId: a.userId, authType: a.authType, authKey: a.authKey } : null
+  return a ? toPbUserAuth(a) : null
 }
 
 export async function getUserInfo(svc: ServiceContext, req: GetUserInfoReq): Promise<GetUserInfoResp> {
   const user = req.id > 0 ? await svc.userModel.findOne(req.id) : null
   if (!user) throw UsercenterRefusals.USER_NOT_FOUND()
-  // The password hash never leaves this service.
-  return { user: { id: user.id, mobile: user.mobile, nickname: user.nickname, sex: user.sex, avatar: user.avatar, info: user.info } }
+  return { user: toPbUser(user) }
 }
 
 /** An unknown auth is not an error: the answer carries no userAuth (wxMiniAuth then registers the user). */
