@@ -18,9 +18,11 @@ import { loadTravelRpcConf } from '../../rpc/src/config.ts'
 import { createServer as createRpcServerOfTravel } from '../../rpc/src/server.ts'
 import { createServiceContext as createRpcContext, type ServiceContext as RpcContext } from '../../rpc/src/svc-context.ts'
 import { loadTravelApiConf } from '../src/config.ts'
+import type { Homestay as HomestayView } from '../src/schemas/homestay.ts'
+import type { BossView, BusinessListItem } from '../src/schemas/homestay-business.ts'
+import type { CommentView } from '../src/schemas/homestay-comment.ts'
 import { createServer } from '../src/server.ts'
 import { createServiceContext, type ServiceContext } from '../src/svc-context.ts'
-import type { BossView, BusinessListItem, CommentView, HomestayView } from '../src/types.ts'
 
 const logger = createLogger({ service: 'travel-api-test', level: 'error' })
 

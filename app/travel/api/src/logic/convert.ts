@@ -1,23 +1,15 @@
+import { schemaFields, toMessage } from '@looklook/model'
 import { fenToYuan } from '@looklook/rest'
-import type { Homestay } from '@looklook/travel-rpc/gen'
-import type { HomestayView } from '../types.ts'
+import type { Homestay as HomestayMessage } from '@looklook/travel-rpc/gen'
+import { Homestay } from '../schemas/homestay.ts'
 
-/** The api's view of a homestay (a model row or travel-rpc's message, both in fen). */
-export function toHomestayView(h: Homestay): HomestayView {
-  return {
-    id: h.id,
-    title: h.title,
-    subTitle: h.subTitle,
-    banner: h.banner,
-    info: h.info,
-    peopleNum: h.peopleNum,
-    homestayBusinessId: h.homestayBusinessId,
-    userId: h.userId,
-    rowState: h.rowState,
-    rowType: h.rowType,
-    foodInfo: h.foodInfo,
+const homestayFields = schemaFields(Homestay)
+
+/** The api's view of a homestay (a model row or travel-rpc's message, both in fen): the same fields, prices in yuan. */
+export function toHomestayView(h: HomestayMessage): Homestay {
+  return toMessage(homestayFields, h, {
     foodPrice: fenToYuan(h.foodPrice),
     homestayPrice: fenToYuan(h.homestayPrice),
     marketHomestayPrice: fenToYuan(h.marketHomestayPrice),
-  }
+  })
 }

@@ -1,25 +1,26 @@
 import { finish, mapReduce } from '@looklook/core'
+import { schemaFields, toMessage } from '@looklook/model'
 import type { RequestCtx } from '@looklook/rest'
 import { fenToYuan } from '@looklook/rest'
 import { HomestayActivityType, type HomestayBusiness } from '@looklook/travel-model'
 import { TravelRefusals } from '@looklook/travel-rpc/contract'
 import type { User } from '@looklook/usercenter-rpc/gen'
+import { BossView, BusinessListItem } from '../schemas/homestay-business.ts'
 import type { ServiceContext } from '../svc-context.ts'
-import type { BossView, BusinessListItem } from '../types.ts'
 import { profileOrUndefined } from './users.ts'
 
 const GOOD_BOSS_LIMIT = 10
+const bossFields = schemaFields(BossView)
+const listItemFields = schemaFields(BusinessListItem)
 
 function toBossView(business: HomestayBusiness, user: User | undefined, rank: number): BossView {
-  return {
-    id: business.id,
-    userId: business.userId,
+  return toMessage(bossFields, business, {
     nickname: user?.nickname ?? '',
     avatar: user?.avatar ?? '',
     // The shop's own boss introduction, else the boss's profile text.
     info: business.bossInfo || (user?.info ?? ''),
     rank,
-  }
+  })
 }
 
 /**
@@ -52,18 +53,9 @@ export async function homestayBusinessList(
   const rows = await svc.homestayBusinessModel.findOpenPage(req.lastId, req.pageSize)
   const perPerson = await svc.homestayModel.avgPricePerPersonByBusiness(rows.map((b) => b.id))
   return {
-    list: rows.map((b) => ({
-      id: b.id,
-      title: b.title,
-      info: b.info,
-      tags: b.tags,
-      cover: b.cover,
-      star: b.star,
-      isFav: 0,
-      headerImg: b.headerImg,
-      sellMonth: 0,
-      personConsume: Math.trunc(fenToYuan(perPerson.get(b.id) ?? 0)),
-    })),
+    list: rows.map((b) =>
+      toMessage(listItemFields, b, { isFav: 0, sellMonth: 0, personConsume: Math.trunc(fenToYuan(perPerson.get(b.id) ?? 0)) }),
+    ),
   }
 }
 

@@ -1,10 +1,13 @@
 import { mapReduce } from '@looklook/core'
+import { schemaFields, toMessage } from '@looklook/model'
 import type { RequestCtx } from '@looklook/rest'
 import { overallStar } from '@looklook/travel-model'
 import type { User } from '@looklook/usercenter-rpc/gen'
+import { CommentView } from '../schemas/homestay-comment.ts'
 import type { ServiceContext } from '../svc-context.ts'
-import type { CommentView } from '../types.ts'
 import { profileOrUndefined } from './users.ts'
+
+const commentFields = schemaFields(CommentView)
 
 /**
  * Comments on a homestay, newest first, keyset paged, each with its author's nickname and avatar.
@@ -24,14 +27,12 @@ export async function commentList(
     (users: User[]) => new Map(users.map((u) => [u.id, u])),
   )
   return {
-    list: rows.map((c) => ({
-      id: c.id,
-      homestayId: c.homestayId,
-      content: c.content,
-      star: overallStar(c.star),
-      userId: c.userId,
-      nickname: authors.get(c.userId)?.nickname ?? '',
-      avatar: authors.get(c.userId)?.avatar ?? '',
-    })),
+    list: rows.map((c) =>
+      toMessage(commentFields, c, {
+        star: overallStar(c.star),
+        nickname: authors.get(c.userId)?.nickname ?? '',
+        avatar: authors.get(c.userId)?.avatar ?? '',
+      }),
+    ),
   }
 }

@@ -2,8 +2,8 @@ import { mapReduce } from '@looklook/core'
 import type { RequestCtx } from '@looklook/rest'
 import { HomestayActivityType, HomestayRowState } from '@looklook/travel-model'
 import { TravelRefusals } from '@looklook/travel-rpc/contract'
+import type { Homestay, HomestayDetailResp, HomestayListResp } from '../schemas/homestay.ts'
 import type { ServiceContext } from '../svc-context.ts'
-import type { HomestayListResp, HomestayView } from '../types.ts'
 import { toHomestayView } from './convert.ts'
 
 const GUESS_LIST_SIZE = 5
@@ -30,7 +30,7 @@ export async function homestayList(
       }
       return toHomestayView(h)
     },
-    (views: HomestayView[]) => views,
+    (views: Homestay[]) => views,
   )
   return { list }
 }
@@ -55,7 +55,7 @@ export async function guessList(svc: ServiceContext): Promise<HomestayListResp> 
  * follow links to it from old orders and shares, and the client greys out booking (order-rpc
  * refuses to book it anyway). A homestay that does not exist is a clear business error.
  */
-export async function homestayDetail(svc: ServiceContext, req: { id: number }): Promise<{ homestay: HomestayView }> {
+export async function homestayDetail(svc: ServiceContext, req: { id: number }): Promise<HomestayDetailResp> {
   const { homestay } = await svc.travelRpc.homestayDetail({ id: req.id })
   if (!homestay) throw TravelRefusals.HOMESTAY_NOT_FOUND()
   return { homestay: toHomestayView(homestay) }

@@ -1,27 +1,23 @@
 import { ctxOf, type RestApp } from '@looklook/rest'
 import { Type } from '@sinclair/typebox'
 import { businessList, guessList, homestayDetail, homestayList } from '../logic/homestay.ts'
+import { BusinessListReq, HomestayDetailReq, HomestayDetailResp, HomestayListReq, HomestayListResp } from '../schemas/homestay.ts'
 import type { ServiceContext } from '../svc-context.ts'
-import { HomestayListResp, HomestayView, Id, LastId, Page, PageSize } from '../types.ts'
 
 const listResponse = { 200: HomestayListResp }
 
 /** `/travel/v1/homestay/*`: public catalogue routes (the gateway lets them through without a token). */
 export function homestayRoutes(app: RestApp, svc: ServiceContext): void {
-  app.post(
-    '/travel/v1/homestay/homestayList',
-    { schema: { body: Type.Object({ page: Page, pageSize: PageSize }), response: listResponse } },
-    (request) => homestayList(svc, ctxOf(request), request.body),
+  app.post('/travel/v1/homestay/homestayList', { schema: { body: HomestayListReq, response: listResponse } }, (request) =>
+    homestayList(svc, ctxOf(request), request.body),
   )
-  app.post(
-    '/travel/v1/homestay/businessList',
-    { schema: { body: Type.Object({ lastId: LastId, pageSize: PageSize, homestayBusinessId: Id }), response: listResponse } },
-    (request) => businessList(svc, request.body),
+  app.post('/travel/v1/homestay/businessList', { schema: { body: BusinessListReq, response: listResponse } }, (request) =>
+    businessList(svc, request.body),
   )
   app.post('/travel/v1/homestay/guessList', { schema: { body: Type.Object({}), response: listResponse } }, () => guessList(svc))
   app.post(
     '/travel/v1/homestay/homestayDetail',
-    { schema: { body: Type.Object({ id: Id }), response: { 200: Type.Object({ homestay: HomestayView }) } } },
+    { schema: { body: HomestayDetailReq, response: { 200: HomestayDetailResp } } },
     (request) => homestayDetail(svc, request.body),
   )
 }
