@@ -1,12 +1,15 @@
-# syntax=docker/dockerfile:1
 # One Dockerfile for every process. TypeScript runs on Node's type stripping, so there is no compile
 # step: an image is the workspace sources plus the production dependencies of one process.
 #
 #   docker build --build-arg SERVICE=app/order/api -t looklook/order-api .     one process (Jenkinsfile)
-#   docker build --target dev -t looklook-dev .                              all of them (docker-compose.yml)
+#   docker build --target dev -t looklook/dev .                              all of them (docker-compose.yml)
 #
 # The process image runs `node src/main.ts` in its folder as the unprivileged `node` user; Kubernetes
 # gives it its config through CONFIG_FILE (deploy/k8s). The dev image runs whatever command it is given.
+#
+# No `# syntax=` line: BuildKit's built-in Dockerfile frontend serves, so a build pulls nothing but
+# NODE_IMAGE. Without a registry, build with the Node image `./looklook containers up` makes:
+#   docker build --build-arg NODE_IMAGE=looklook/node:24 --target dev -t looklook/dev .
 ARG NODE_IMAGE=node:24-bookworm-slim
 
 FROM ${NODE_IMAGE} AS base

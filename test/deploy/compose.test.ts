@@ -1,6 +1,7 @@
 // docker-compose-env.yml, docker-compose.yml, the Dockerfile and the Prometheus config they use, checked
 // without Docker: compose-go (what `docker compose config` runs) loads both files, and every service,
-// port, volume, build context and config path they name is checked against the repository.
+// port, volume, build context and config path they name is checked against the repository. (On a real
+// engine, with locally built images: test/containers, `./looklook containers test`.)
 import assert from 'node:assert/strict'
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -12,6 +13,7 @@ import { exec, installTools, readYaml, root, type Tools } from './tools.ts'
 
 interface Service {
   image?: string
+  profiles?: string[]
   build?: { context: string; target?: string; args?: Record<string, string> }
   ports?: string[]
   volumes?: string[]
@@ -43,21 +45,90 @@ before(
 
 after(() => rmSync(tmp, { recursive: true, force: true }))
 
+/** docker-compose-env.yml with its profiles dropped, so compose-go loads and checks every service. */
+function everyProfile(text = readFileSync(join(root, 'docker-compose-env.yml'), 'utf8')): string {
+  const out = text.replace(/^ {4}profiles: \[[a-z, ]+\]\n/gm, '')
+  assert.notEqual(out, text)
+  const file = join(tmp, `every-profile-${Math.random().toString(36).slice(2)}.yml`)
+  writeFileSync(file, out)
+  return file
+}
+
+const PROFILES: Record<string, string[]> = {
+  grafana: ['dashboards'],
+  elasticsearch: ['logs'],
+  kibana: ['logs'],
+  'go-stash': ['logs'],
+  filebeat: ['logs'],
+}
+
 /** A path inside the image (WORKDIR /app holds the repository) as a repository path. */
 function inRepo(imagePath: string): string {
   assert.ok(imagePath.startsWith('/app/'), imagePath)
   return join(root, imagePath.slice('/app/'.length))
 }
 
-test('compose-go loads both files as valid Compose projects', async () => {
+test('compose-go loads both files as valid Compose projects, the profiled services too', async () => {
   for (const file of ['docker-compose-env.yml', 'docker-compose.yml']) {
     const out = await exec(tools.composeCheck, [join(root, file)])
     assert.equal(out.code, 0, `${file}: ${out.stderr}`)
     const project = JSON.parse(out.stdout) as { services: Record<string, unknown> }
     const raw = file === 'docker-compose.yml' ? app : env
-    assert.deepEqual(Object.keys(project.services).sort(), Object.keys(raw.services).sort())
+    const active = Object.entries(raw.services).filter(([, svc]) => svc.profiles === undefined)
+    assert.deepEqual(Object.keys(project.services).sort(), active.map(([name]) => name).sort())
+  }
+  const all = await exec(tools.composeCheck, [everyProfile()])
+  assert.equal(all.code, 0, all.stderr)
+  assert.deepEqual(Object.keys((JSON.parse(all.stdout) as { services: object }).services).sort(), Object.keys(env.services).sort())
+})
+
+test('what no local image stands in for is in a profile; the core starts without it', () => {
+  for (const [name, svc] of Object.entries(env.services)) assert.deepEqual(svc.profiles, PROFILES[name], name)
+  for (const svc of Object.values(app.services)) assert.equal(svc.profiles, undefined)
+  for (const [name, svc] of Object.entries(env.services)) {
+    if (svc.profiles) continue
+    const deps = Array.isArray(svc.depends_on) ? svc.depends_on : Object.keys(svc.depends_on ?? {})
+    for (const dep of deps) assert.equal(env.services[dep]?.profiles, undefined, `${name} depends on ${dep}, which is in a profile`)
   }
 })
+
+test('every image is a variable whose default is the pinned official image', () => {
+  const names = new Set<string>()
+  for (const [file, compose] of [
+    ['docker-compose-env.yml', env],
+    ['docker-compose.yml', app],
+  ] as const) {
+    for (const [name, svc] of Object.entries(compose.services)) {
+      if (svc.image === undefined) {
+        assert.ok(svc.build, `${file} ${name}: neither image nor build`)
+        continue
+      }
+      const m = /^\$\{([A-Z][A-Z0-9_]*_IMAGE):-([^}]+)\}$/.exec(svc.image)
+      assert.ok(m, `${file} ${name}: image ${svc.image} is not \${NAME_IMAGE:-default}`)
+      names.add(m[1]!)
+      // A service built here names its own image; every other default is a pinned registry image.
+      if (svc.build) assert.match(m[2]!, /^looklook\//, `${file} ${name}`)
+      else assert.doesNotMatch(m[2]!, /:latest$|^[^:]+$/, `${file} ${name}: ${m[2]} is not pinned`)
+      const nodeImage = svc.build?.args?.NODE_IMAGE
+      if (svc.build?.context === '.') assert.equal(nodeImage, `\${NODE_IMAGE:-${/^ARG NODE_IMAGE=(\S+)$/m.exec(dockerfileText())?.[1]}}`)
+    }
+  }
+  for (const name of [
+    'MYSQL_IMAGE',
+    'REDIS_IMAGE',
+    'KAFKA_IMAGE',
+    'JAEGER_IMAGE',
+    'PROMETHEUS_IMAGE',
+    'NGINX_IMAGE',
+    'LOOKLOOK_DEV_IMAGE',
+  ]) {
+    assert.ok(names.has(name), name)
+  }
+})
+
+function dockerfileText(): string {
+  return readFileSync(join(root, 'Dockerfile'), 'utf8')
+}
 
 test('compose-check rejects an unknown key and a dependency on a missing service', async () => {
   const text = readFileSync(join(root, 'docker-compose-env.yml'), 'utf8')
@@ -67,9 +138,7 @@ test('compose-check rejects an unknown key and a dependency on a missing service
   ]
   for (const c of cases) {
     assert.notEqual(c.text, text)
-    const file = join(tmp, `broken-${Math.random().toString(36).slice(2)}.yml`)
-    writeFileSync(file, c.text)
-    const out = await exec(tools.composeCheck, [file])
+    const out = await exec(tools.composeCheck, [everyProfile(c.text)])
     assert.equal(out.code, 1)
     assert.match(out.stderr, c.error)
   }
@@ -88,8 +157,8 @@ test('every bind-mounted path and build context exists in the repository', () =>
           if (!source.startsWith('/')) assert.ok(compose.volumes && source in compose.volumes, `${file} ${name}: volume ${source}`)
           continue
         }
-        // ./data/ is state the containers create (git-ignored).
-        if (source.startsWith('./data/')) continue
+        // State lives in named volumes (`down -v` drops them), never in the checkout.
+        assert.ok(!source.startsWith('./data/'), `${file} ${name}: ${source} keeps state in the checkout`)
         assert.ok(existsSync(join(root, source)), `${file} ${name}: ${source} does not exist`)
       }
       if (svc.build) {
@@ -190,6 +259,10 @@ test('the Dockerfile builds one process by SERVICE and a dev image, from files t
   const dockerfile = readFileSync(join(root, 'Dockerfile'), 'utf8')
   const stages = [...dockerfile.matchAll(/^FROM \S+ AS (\S+)$/gm)].map((m) => m[1]!)
   assert.deepEqual(stages, ['base', 'dev', 'build', 'process'])
+  // A `# syntax=` line makes BuildKit pull its frontend image: a build without a registry fails there.
+  assert.doesNotMatch(dockerfile, /^# *syntax *=/m)
+  assert.match(dockerfile, /^ARG NODE_IMAGE=\S+$/m)
+  for (const [, from] of dockerfile.matchAll(/^FROM (\S+)/gm)) assert.ok(/^\$\{NODE_IMAGE\}$/.test(from!) || stages.includes(from!), from)
   for (const [, from] of dockerfile.matchAll(/--from=(\S+)/g)) assert.ok(stages.includes(from!), `COPY --from=${from}`)
   assert.match(dockerfile, /pnpm@\$\{PNPM_VERSION\}/)
   const pnpmVersion = /ARG PNPM_VERSION=(\S+)/.exec(dockerfile)?.[1]
