@@ -12,22 +12,13 @@ import { fileURLToPath } from 'node:url'
 import { post, registerUser, request, type TestUser, type TokenTriple, waitFor } from '@looklook/testkit'
 import { Kafka, logLevel } from 'kafkajs'
 import { createMqueueClient, type MqueueClient } from '../../app/mqueue/rpc/src/client.ts'
+import type { UserHomestayOrderDetailResp as OrderDetail } from '../../app/order/api/src/schemas/homestay-order.ts'
 import { createLogger } from '../../common/logx/src/index.ts'
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url))
 const ORDER = '/order/v1/homestayOrder'
 const SANDBOX = process.env.WECHAT_MINI_BASE_URL ?? 'http://127.0.0.1:8960'
 const CLOSE_DELAY_S = Number(process.env.CLOSE_ORDER_DELAY_SECONDS ?? '1200')
-
-interface OrderDetail {
-  sn: string
-  tradeState: number
-  tradeCode: string
-  title: string
-  orderTotalPrice: number
-  liveStartDate: number
-  liveEndDate: number
-}
 
 interface SandboxMessage {
   template_id: string

@@ -10,6 +10,12 @@ import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { post, request, type TokenTriple, waitFor } from '@looklook/testkit'
 import { createConnection } from 'mysql2/promise'
+import type { UserHomestayOrderDetailResp, UserHomestayOrderListView } from '../../app/order/api/src/schemas/homestay-order.ts'
+import type { Homestay } from '../../app/travel/api/src/schemas/homestay.ts'
+
+export type { Homestay }
+/** An order as userHomestayOrderDetail answers it. */
+export type OrderView = UserHomestayOrderDetailResp
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url))
 export const SANDBOX = process.env.WECHAT_PAY_BASE_URL ?? 'http://127.0.0.1:8960'
@@ -25,33 +31,6 @@ export interface WxGuest {
   token: string
   openid: string
   userId: number
-}
-
-export interface Homestay {
-  id: number
-  title: string
-  peopleNum: number
-  rowState: number
-  homestayPrice: number
-  foodPrice: number
-}
-
-export interface OrderView {
-  sn: string
-  userId: number
-  title: string
-  homestayId: number
-  tradeState: number
-  tradeCode: string
-  orderTotalPrice: number
-  homestayTotalPrice: number
-  foodTotalPrice: number
-  liveStartDate: number
-  liveEndDate: number
-  livePeopleNum: number
-  createTime: number
-  payTime: number
-  payType: string
 }
 
 export interface PayParams {
@@ -138,8 +117,12 @@ export async function orderDetail(token: string, sn: string): Promise<OrderView>
   return res.body.data
 }
 
-export async function orderList(token: string): Promise<OrderView[]> {
-  const res = await post<{ list: OrderView[] }>(`${ORDER}/userHomestayOrderList`, { lastId: 0, pageSize: 20, tradeState: -99 }, { token })
+export async function orderList(token: string): Promise<UserHomestayOrderListView[]> {
+  const res = await post<{ list: UserHomestayOrderListView[] }>(
+    `${ORDER}/userHomestayOrderList`,
+    { lastId: 0, pageSize: 20, tradeState: -99 },
+    { token },
+  )
   assert.equal(res.status, 200, res.text)
   return res.body.data?.list ?? []
 }

@@ -5,42 +5,13 @@
 import assert from 'node:assert/strict'
 import { before, describe, test } from 'node:test'
 import { post, registerUser, type TestUser } from '@looklook/testkit'
+import type {
+  UserHomestayOrderDetailResp as Detail,
+  UserHomestayOrderListView as ListItem,
+} from '../../app/order/api/src/schemas/homestay-order.ts'
+import type { Homestay as HomestayView } from '../../app/travel/api/src/schemas/homestay.ts'
 
 const ORDER = '/order/v1/homestayOrder'
-
-interface HomestayView {
-  id: number
-  title: string
-  peopleNum: number
-  rowState: number
-  homestayPrice: number
-  foodPrice: number
-}
-
-interface ListItem {
-  sn: string
-  title: string
-  homestayId: number
-  orderTotalPrice: number
-  tradeState: number
-  tradeCode: string
-  liveStartDate: number
-  liveEndDate: number
-  createTime: number
-}
-
-interface Detail extends ListItem {
-  userId: number
-  homestayTotalPrice: number
-  foodTotalPrice: number
-  homestayPrice: number
-  foodPrice: number
-  livePeopleNum: number
-  needFood: number
-  remark: string
-  payTime: number
-  payType: string
-}
 
 const yuanToFen = (yuan: number) => Math.round(yuan * 100)
 

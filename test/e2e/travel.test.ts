@@ -5,40 +5,9 @@
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
 import { type HttpResult, post, registerUser } from '@looklook/testkit'
-
-interface Homestay {
-  id: number
-  title: string
-  homestayBusinessId: number
-  userId: number
-  rowState: number
-  foodPrice: number
-  homestayPrice: number
-  marketHomestayPrice: number
-}
-interface Boss {
-  id: number
-  userId: number
-  nickname: string
-  avatar: string
-  info: string
-  rank: number
-}
-interface Shop {
-  id: number
-  title: string
-  star: number
-  personConsume: number
-}
-interface Comment {
-  id: number
-  homestayId: number
-  content: string
-  star: number
-  userId: number
-  nickname: string
-  avatar: string
-}
+import type { Homestay } from '../../app/travel/api/src/schemas/homestay.ts'
+import type { BossView as Boss, BusinessListItem as Shop } from '../../app/travel/api/src/schemas/homestay-business.ts'
+import type { CommentView as Comment } from '../../app/travel/api/src/schemas/homestay-comment.ts'
 
 /** Seeded homestays: [title, business, foodPrice, homestayPrice, marketHomestayPrice] in fen; 11 is off sale. */
 const SEED: Record<number, [string, number, number, number, number]> = {

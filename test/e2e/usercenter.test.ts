@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs'
 import { describe, test } from 'node:test'
 import { parseConfig, Type } from '@looklook/conf'
 import { post, registerUser, request, type TokenTriple, uniqueMobile } from '@looklook/testkit'
+import type { UserDetailResp } from '../../app/usercenter/api/src/schemas/user.ts'
 
 /** The JWT secret the running identity services use, read from their own config (same env interpolation). */
 const secret = parseConfig(
@@ -51,7 +52,7 @@ describe('register, login, detail, logout', () => {
     assert.equal(login.status, 200, login.text)
     const token = login.body.data!.accessToken
 
-    const detail = await post<{ userInfo: { id: number; mobile: string } }>('/usercenter/v1/user/detail', {}, { token })
+    const detail = await post<UserDetailResp>('/usercenter/v1/user/detail', {}, { token })
     assert.equal(detail.status, 200, detail.text)
     assert.equal(detail.body.data!.userInfo.mobile, mobile)
     assert.equal(detail.body.data!.userInfo.id, userIdOf(token))
@@ -114,7 +115,7 @@ describe('gateway authentication', () => {
   test('a client-sent x-user header is ignored', async () => {
     const a = await registerUser()
     const b = await registerUser()
-    const res = await post<{ userInfo: { id: number; mobile: string } }>(
+    const res = await post<UserDetailResp>(
       '/usercenter/v1/user/detail',
       {},
       { token: a.accessToken, headers: { 'x-user': String(userIdOf(b.accessToken)) } },

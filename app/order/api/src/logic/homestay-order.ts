@@ -1,10 +1,19 @@
+import { schemaFields, toMessage } from '@looklook/model'
 import { TradeState } from '@looklook/order-model'
 import { OrderRefusals } from '@looklook/order-rpc/contract'
 import type { HomestayOrder } from '@looklook/order-rpc/gen'
 import { fenToYuan, type RequestCtx } from '@looklook/rest'
 import { CodeError, ErrCode } from '@looklook/xerr'
+import {
+  type CreateHomestayOrderReq,
+  UserHomestayOrderDetailResp,
+  type UserHomestayOrderListReq,
+  UserHomestayOrderListView,
+} from '../schemas/homestay-order.ts'
 import type { ServiceContext } from '../svc-context.ts'
-import type { CreateHomestayOrderReq, UserHomestayOrderDetailResp, UserHomestayOrderListReq, UserHomestayOrderListView } from '../types.ts'
+
+const listFields = schemaFields(UserHomestayOrderListView)
+const detailFields = schemaFields(UserHomestayOrderDetailResp)
 
 /**
  * The check-in code is what the guest shows the host, so it is shown only while it means
@@ -48,21 +57,9 @@ export async function userHomestayOrderList(
   return { list: list.map(listView) }
 }
 
-/** The fields of an order the list shows; the detail shows these and more. */
+/** The fields of an order the list shows (schemas/homestay-order.ts picks them), money in yuan. */
 function listView(o: HomestayOrder): UserHomestayOrderListView {
-  return {
-    sn: o.sn,
-    title: o.title,
-    subTitle: o.subTitle,
-    homestayId: o.homestayId,
-    cover: o.cover,
-    orderTotalPrice: fenToYuan(o.orderTotalPrice),
-    createTime: o.createTime,
-    tradeState: o.tradeState,
-    liveStartDate: o.liveStartDate,
-    liveEndDate: o.liveEndDate,
-    tradeCode: visibleTradeCode(o),
-  }
+  return toMessage(listFields, o, { orderTotalPrice: fenToYuan(o.orderTotalPrice), tradeCode: visibleTradeCode(o) })
 }
 
 /**
@@ -89,21 +86,14 @@ export async function userHomestayOrderDetail(svc: ServiceContext, ctx: RequestC
   // The same answer for an order that does not exist and for someone else's, so order numbers leak nothing.
   if (!o || o.userId !== userId) throw OrderRefusals.ORDER_NOT_FOUND()
   const payment = await paymentOf(svc, ctx, o)
-  return {
-    ...listView(o),
-    userId: o.userId,
-    info: o.info,
-    foodInfo: o.foodInfo,
+  return toMessage(detailFields, o, {
     foodPrice: fenToYuan(o.foodPrice),
     homestayPrice: fenToYuan(o.homestayPrice),
     marketHomestayPrice: fenToYuan(o.marketHomestayPrice),
-    homestayBusinessId: o.homestayBusinessId,
-    homestayUserId: o.homestayUserId,
+    orderTotalPrice: fenToYuan(o.orderTotalPrice),
     foodTotalPrice: fenToYuan(o.foodTotalPrice),
     homestayTotalPrice: fenToYuan(o.homestayTotalPrice),
-    remark: o.remark,
-    livePeopleNum: o.livePeopleNum,
-    needFood: o.needFood,
+    tradeCode: visibleTradeCode(o),
     ...payment,
-  }
+  })
 }

@@ -1,6 +1,5 @@
 import { ctxOf, type RestApp } from '@looklook/rest'
 import { createHomestayOrder, userHomestayOrderDetail, userHomestayOrderList } from '../logic/homestay-order.ts'
-import type { ServiceContext } from '../svc-context.ts'
 import {
   CreateHomestayOrderReq,
   CreateHomestayOrderResp,
@@ -8,7 +7,8 @@ import {
   UserHomestayOrderDetailResp,
   UserHomestayOrderListReq,
   UserHomestayOrderListResp,
-} from '../types.ts'
+} from '../schemas/homestay-order.ts'
+import type { ServiceContext } from '../svc-context.ts'
 
 /** `/order/v1/homestayOrder/*`: every route needs a token (the gateway checks) and acts for the caller only. */
 export function homestayOrderRoutes(app: RestApp, svc: ServiceContext): void {
