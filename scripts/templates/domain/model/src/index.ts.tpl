@@ -1,0 +1,2 @@
+export * from './gen/item.ts'
+export * from './item.ts'

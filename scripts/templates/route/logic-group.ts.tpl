@@ -1,0 +1,1 @@
+import type { ServiceContext } from '../svc-context.ts'

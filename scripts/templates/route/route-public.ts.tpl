@@ -1,0 +1,1 @@
+app.post('{{path}}', { schema: { body: {{Route}}Req, response: { 200: {{Route}}Resp } } }, (request) => {{route}}(svc, request.body))

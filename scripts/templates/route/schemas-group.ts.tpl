@@ -1,0 +1,1 @@
+import { type Static, Type } from '@sinclair/typebox'

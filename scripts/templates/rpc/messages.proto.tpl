@@ -1,0 +1,4 @@
+message {{Method}}Req {
+}
+message {{Method}}Resp {
+}
