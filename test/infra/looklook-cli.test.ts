@@ -34,6 +34,6 @@ test('status lists each infrastructure piece as up with its port and pid', async
 
 test('help names every command', async () => {
   const { stdout } = await run(join(root, 'looklook'), ['help'], { cwd: root })
-  for (const cmd of ['up', 'dev', 'restart', 'down', 'status', 'logs', 'test', 'gen', 'bench'])
+  for (const cmd of ['up', 'dev', 'restart', 'down', 'status', 'logs', 'test', 'gen', 'new', 'bench'])
     assert.match(stdout, new RegExp(`^  ${cmd}\\b`, 'm'))
 })
