@@ -71,7 +71,11 @@ test('shutdown completes when the collector is unreachable, dropping the spans i
       server.close(() => resolve(port))
     })
   })
-  const tracing = initTracing({ Name: 'trace-test', Endpoint: `http://127.0.0.1:${port}/v1/traces`, Sampler: 1, Batcher: 'otlphttp' }, 'trace-test', {})
+  const tracing = initTracing(
+    { Name: 'trace-test', Endpoint: `http://127.0.0.1:${port}/v1/traces`, Sampler: 1, Batcher: 'otlphttp' },
+    'trace-test',
+    {},
+  )
   assert.equal(tracing.exporting, true)
   trace.getTracer('trace-test').startSpan('undeliverable').end()
   await tracing.shutdown()

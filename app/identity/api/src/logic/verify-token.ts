@@ -1,5 +1,5 @@
-import { isCurrentToken } from '@looklook/identity-rpc/token-store'
 import type { KeyObject } from 'node:crypto'
+import { isCurrentToken } from '@looklook/identity-rpc/token-store'
 import jwt from 'jsonwebtoken'
 import type { ServiceContext } from '../svc-context.ts'
 
