@@ -14,6 +14,7 @@
  *   deploy/prometheus/server/prometheus.yml    one scrape job per process: <process>:<metrics port>
  *   deploy/k8s/overlays/<o>/kustomization.yaml its closing `images:` list, one entry per process
  *   Jenkinsfile                                the SERVICE parameter's choices
+ *   doc/architecture.md                        the rows of its process table
  *
  * The container variant of a config binds 0.0.0.0, points rpc clients at Kubernetes DNS targets
  * (`${<RPC>_TARGET:-dns:///<rpc>.looklook.svc.cluster.local:<port>}`, overridable: Compose sets its own)
@@ -30,7 +31,7 @@ import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { interpolate } from '@looklook/conf'
 import { isMap, isScalar, isSeq, type Node, parse, parseDocument, Scalar, stringify } from 'yaml'
-import { domainNumbers, portOf, publicRoutes, discover as registered } from './registry.ts'
+import { domainNumbers, PROCESS_TABLE_FILE, portOf, processTable, publicRoutes, discover as registered } from './registry.ts'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
 const NAMESPACE = 'looklook'
@@ -700,6 +701,8 @@ export function render(base = root): Map<string, string> {
     const file = overlay.split('\\').join('/')
     files.set(file, overlayImages(readFileSync(join(base, file), 'utf8'), file, procs))
   }
+  if (existsSync(join(base, PROCESS_TABLE_FILE)))
+    files.set(PROCESS_TABLE_FILE, processTable(readFileSync(join(base, PROCESS_TABLE_FILE), 'utf8'), registered({ root: base })))
   if (existsSync(join(base, 'Jenkinsfile')))
     files.set('Jenkinsfile', jenkinsChoices(readFileSync(join(base, 'Jenkinsfile'), 'utf8'), procs))
   return files

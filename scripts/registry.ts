@@ -215,3 +215,37 @@ export function byDomain(procs: Process[]): Process[] {
         a.name.localeCompare(b.name),
     )
 }
+
+// ---- the docs' process table ----------------------------------------------------------------------
+
+/** doc/architecture.md's process table, kept in step with the registry by `./looklook gen`. */
+export const PROCESS_TABLE_FILE = 'doc/architecture.md'
+const TABLE_HEADER = '| process | folder | kind | port | metrics |'
+const KIND_LABEL: Record<Exclude<Kind, 'tool'>, string> = { api: 'Fastify', rpc: 'gRPC', mq: 'worker', scheduler: 'worker' }
+
+/**
+ * Rewrites the rows of the process table in `text`: the rows of what is no process folder (the gateway)
+ * as written, then every app process in domain order, then the tools by port (a tool's row keeps the
+ * description written in the doc).
+ */
+export function processTable(text: string, procs: Process[]): string {
+  const lines = text.split('\n')
+  const start = lines.indexOf(TABLE_HEADER)
+  if (start < 0) throw new Error(`${PROCESS_TABLE_FILE}: no process table (${TABLE_HEADER})`)
+  let end = start + 2
+  while (end < lines.length && lines[end]!.startsWith('|')) end++
+  const written = new Map(lines.slice(start + 2, end).map((row) => [row.split('|')[1]!.trim(), row]))
+  const dash = (n: number | undefined) => (n === undefined ? '–' : String(n))
+  // Rows of what is no process folder (the gateway) stay as written; those of a process gone go.
+  const rows = [...written.values()].filter((row) => !/^`(app|tools)\//.test(row.split('|')[2]!.trim()))
+  for (const p of byDomain(procs)) {
+    const kind = KIND_LABEL[p.kind as Exclude<Kind, 'tool'>]
+    rows.push(
+      `| ${p.name} | \`${p.dir}/\` | ${kind} | ${dash(p.kind === 'mq' || p.kind === 'scheduler' ? undefined : p.port)} | ${dash(p.metricsPort)} |`,
+    )
+  }
+  const tools = procs.filter((p) => p.kind === 'tool').sort((a, b) => (a.port ?? 0) - (b.port ?? 0) || a.name.localeCompare(b.name))
+  for (const t of tools) rows.push(written.get(t.name) ?? `| ${t.name} | \`${t.dir}/\` | HTTP | ${dash(t.port)} | ${dash(t.metricsPort)} |`)
+  lines.splice(start + 2, end - start - 2, ...rows)
+  return lines.join('\n')
+}
