@@ -133,6 +133,10 @@ test('new domain writes a domain that passes gen --check, biome and tsc at once'
   assert.match(readFileSync(join(scratch.dir, 'docker-compose.yml'), 'utf8'), new RegExp(`^ {2}${name}-rpc:$`, 'm'))
   assert.match(readFileSync(join(scratch.dir, 'deploy/prometheus/server/prometheus.yml'), 'utf8'), new RegExp(`job_name: ${name}-api`))
   assert.ok(readdirSync(join(scratch.dir, 'deploy/k8s/base')).includes(`${name}-rpc`))
+  assert.match(
+    readFileSync(join(scratch.dir, 'doc/architecture.md'), 'utf8'),
+    new RegExp(`^\\| ${name}-rpc \\| \`app/${name}/rpc/\` \\| gRPC \\| 90\\d\\d \\| 41\\d\\d \\|$`, 'm'),
+  )
 
   await inCopy(process.execPath, ['scripts/gen.ts', '--check'])
   await inCopy(join(scratch.dir, 'node_modules/.bin/biome'), ['check', `app/${name}`])
@@ -232,6 +236,28 @@ test('new route (public and --auth) and new rpc write code that compiles, regist
 
   await inCopy(process.execPath, ['scripts/gen.ts', '--check'])
   await inCopy(join(scratch.dir, 'node_modules/.bin/biome'), ['check', `app/${name}`])
+  await inCopy(join(scratch.dir, 'node_modules/.bin/tsc'), ['-p', 'tsconfig.json'])
+})
+
+test('new job and new consumer write code that compiles; --home replaces a template by its relative path', {
+  timeout: 600_000,
+}, async () => {
+  const home = join(scratch.dir, 'data', 'my-templates')
+  mkdirSync(join(home, 'job'), { recursive: true })
+  const own = readFileSync(join(scratch.dir, 'scripts/templates/job/job.ts.tpl'), 'utf8').replace('done', 'done (own template)')
+  writeFileSync(join(home, 'job', 'job.ts.tpl'), own)
+  await inCopy(process.execPath, ['scripts/new.ts', 'job', 'order', 'remind-guest', '--home', home])
+  await inCopy(process.execPath, ['scripts/new.ts', 'consumer', 'order', 'order-changed'])
+  assert.match(readFileSync(join(scratch.dir, 'app/order/mq/src/jobs/remind-guest.ts'), 'utf8'), /remind-guest done \(own template\)/)
+  assert.match(
+    readFileSync(join(scratch.dir, 'app/order/mq/src/server.ts'), 'utf8'),
+    /handle\(RemindGuestJob, \(data\) => remindGuest\(svc, data\)\)/,
+  )
+  assert.match(
+    readFileSync(join(scratch.dir, 'app/order/mq/src/consumers/order-changed.ts'), 'utf8'),
+    /export async function orderChanged\(/,
+  )
+  await inCopy(join(scratch.dir, 'node_modules/.bin/biome'), ['check', 'app/order/mq'])
   await inCopy(join(scratch.dir, 'node_modules/.bin/tsc'), ['-p', 'tsconfig.json'])
 })
 
