@@ -500,8 +500,12 @@ const COMPOSE_ENV: Record<string, string> = {
 const MYSQL_LOCAL = /^(mysql:\/\/[^@/]*@)(?:127\.0\.0\.1|localhost):(?=3306\/)/
 
 const SANDBOX_DIR = 'tools/wechat-sandbox'
-/** The sandbox writes its merchant keys and certificates here; payment reads them from the same volume. */
-const WECHAT_DATA = `${IMAGE_ROOT}/data/wechat`
+/**
+ * The sandbox writes its merchant keys and certificates to data/wechat, payment reads them from there; the
+ * shared volume is mounted at data/, its parent, because the sandbox builds the folder beside it and
+ * renames it into place, and a mount point cannot be renamed onto (EBUSY).
+ */
+const WECHAT_VOLUME = `${IMAGE_ROOT}/data`
 
 function composeFile(procs: Process[], configs: Map<string, ContainerConfig>, base = root): string {
   const env = new Map<string, string>([['OTEL_ENDPOINT', COMPOSE_ENV.OTEL_ENDPOINT!]])
@@ -583,7 +587,7 @@ function composeFile(procs: Process[], configs: Map<string, ContainerConfig>, ba
       `      CONFIG_FILE: ${IMAGE_ROOT}/deploy/k8s/base/${proc.name}/${proc.name}.yaml`,
     )
     if (usesWechatData(proc)) {
-      lines.push('    volumes:', `      - wechat-data:${WECHAT_DATA}`)
+      lines.push('    volumes:', `      - wechat-data:${WECHAT_VOLUME}`)
       if (sandbox) lines.push('    depends_on: [wechat-sandbox]')
     }
   }
@@ -599,7 +603,7 @@ function composeFile(procs: Process[], configs: Map<string, ContainerConfig>, ba
       '    environment:',
       '      WECHAT_SANDBOX_HOST: 0.0.0.0',
       '    volumes:',
-      `      - wechat-data:${WECHAT_DATA}`,
+      `      - wechat-data:${WECHAT_VOLUME}`,
     )
   }
   lines.push(

@@ -1,0 +1,216 @@
+// docker-compose-env.yml and docker-compose.yml on a real engine, with the images built on this machine
+// in place of the official ones (the files' *_IMAGE variables): the infrastructure, the gateway and every
+// process come up, and a guest books and pays through the gateway and the WeChat sandbox. An override
+// file keeps the run off the local stack: no port of the files is published, the gateway and the sandbox
+// only on free loopback ports, and the network has a name of its own. Everything is removed at the end.
+import assert from 'node:assert/strict'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { after, before, describe, test } from 'node:test'
+import { post, request, waitFor } from '@looklook/testkit'
+import { parse } from 'yaml'
+import { buildApp, COMPOSE, docker, LOCAL_IMAGES, ok, projectObjects, root, sh } from './docker.ts'
+
+const id = `ctest${process.pid}`
+const projects = { env: `looklook-${id}-env`, app: `looklook-${id}-app` }
+const network = `looklook_${id}`
+const dir = mkdtempSync(join(tmpdir(), 'looklook-compose-'))
+const images = {
+  ...LOCAL_IMAGES,
+  LOOKLOOK_DEV_IMAGE: `looklook/dev:${id}`,
+  BULL_BOARD_IMAGE: `looklook/bull-board:${id}`,
+}
+let gateway = ''
+let sandbox = ''
+
+interface ComposeFile {
+  services: Record<string, { profiles?: string[] }>
+}
+
+const envFile = parse(readFileSync(join(root, 'docker-compose-env.yml'), 'utf8')) as ComposeFile
+
+/** Resets every service's published ports; `publish` gives some a loopback port Docker picks. */
+function override(file: string, publish: Record<string, number>, external: boolean): string {
+  const compose = parse(readFileSync(join(root, file), 'utf8')) as ComposeFile
+  const lines = ['services:']
+  for (const [name, svc] of Object.entries(compose.services)) {
+    if (svc.profiles) continue
+    const port = publish[name]
+    lines.push(`  ${name}:`, port === undefined ? '    ports: !reset []' : `    ports: !override ["127.0.0.1::${port}"]`)
+  }
+  lines.push('networks:', '  looklook_net:', `    name: ${network}`)
+  if (external) lines.push('    external: true')
+  const out = join(dir, `override-${file}`)
+  writeFileSync(out, `${lines.join('\n')}\n`)
+  return out
+}
+
+const files = {
+  env: ['-f', 'docker-compose-env.yml', '-f', override('docker-compose-env.yml', {}, false)],
+  app: ['-f', 'docker-compose.yml', '-f', override('docker-compose.yml', { 'nginx-gateway': 8888, 'wechat-sandbox': 8960 }, true)],
+}
+
+function compose(project: keyof typeof projects, args: string[], timeoutMs = 120_000) {
+  return sh(COMPOSE, ['--project-name', projects[project], '--project-directory', root, ...files[project], ...args], {
+    timeoutMs,
+    env: images,
+  })
+}
+
+async function published(service: string, port: number): Promise<string> {
+  const out = ok(await compose('app', ['port', service, String(port)]), `compose port ${service}`).trim()
+  assert.match(out, /^127\.0\.0\.1:\d+$/)
+  return `http://${out}`
+}
+
+async function logsOnFailure<T>(what: string, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn()
+  } catch (err) {
+    const logs = await Promise.all([compose('env', ['logs', '--tail', '40']), compose('app', ['logs', '--tail', '40'])])
+    throw new Error(`${what}: ${(err as Error).message}\n${logs.map((l) => l.stdout + l.stderr).join('\n')}`)
+  }
+}
+
+before(
+  async () => {
+    await buildApp(images.LOOKLOOK_DEV_IMAGE, 'dev')
+    await buildApp(images.BULL_BOARD_IMAGE, 'process', 'tools/bull-board')
+    await logsOnFailure('the infrastructure', async () => {
+      // The long-running services until healthy (or running), then the one-shot topic creation to its end.
+      const core = Object.entries(envFile.services)
+        .filter(([name, svc]) => svc.profiles === undefined && name !== 'kafka-topics')
+        .map(([name]) => name)
+      ok(await compose('env', ['up', '--detach', '--wait', '--wait-timeout', '400', ...core], 480_000), 'compose up docker-compose-env.yml')
+      ok(await compose('env', ['up', '--detach', 'kafka-topics'], 120_000), 'compose up kafka-topics')
+      ok(await compose('env', ['wait', 'kafka-topics'], 180_000), 'kafka-topics')
+    })
+    await logsOnFailure('the application', async () => {
+      ok(await compose('app', ['up', '--detach', '--no-build'], 300_000), 'compose up docker-compose.yml')
+      gateway = await published('nginx-gateway', 8888)
+      sandbox = await published('wechat-sandbox', 8960)
+      // Fourteen processes start at once; the gateway answers once the apis it routes to do.
+      const list = await waitFor(
+        async () => {
+          const res = await post('/travel/v1/homestay/homestayList', { page: 1, pageSize: 5 }, { baseUrl: gateway }).catch(() => undefined)
+          return res?.status === 200 ? res : undefined
+        },
+        { timeoutMs: 300_000, intervalMs: 1000 },
+      )
+      assert.ok(list, 'the gateway answers a homestay list')
+      const keys = await waitFor(
+        async () => {
+          const res = await request('/sandbox/keys', undefined, { baseUrl: sandbox, method: 'GET' }).catch(() => undefined)
+          return res?.status === 200 ? res : undefined
+        },
+        { timeoutMs: 120_000, intervalMs: 1000 },
+      )
+      assert.ok(keys, 'the WeChat sandbox answers')
+    })
+  },
+  { timeout: 2_400_000 },
+)
+
+after(
+  async () => {
+    await compose('app', ['down', '--volumes', '--remove-orphans', '--timeout', '10'], 180_000)
+    await compose('env', ['down', '--volumes', '--remove-orphans', '--timeout', '10'], 180_000)
+    await docker(['image', 'rm', '--force', images.LOOKLOOK_DEV_IMAGE, images.BULL_BOARD_IMAGE])
+    rmSync(dir, { recursive: true, force: true })
+    const left = [...(await projectObjects(projects.env)), ...(await projectObjects(projects.app))]
+    const net = await docker(['network', 'ls', '--filter', `name=^${network}$`, '--format', '{{.Name}}'])
+    assert.deepEqual([...left, ...net.stdout.split('\n').filter(Boolean)], [], 'down -v leaves nothing behind')
+  },
+  { timeout: 600_000 },
+)
+
+describe('the Compose files on the locally built images', () => {
+  test('every service of both files runs on a local image, and only the gateway and the sandbox are published', async () => {
+    const running = ok(await docker(['ps', '--filter', `network=${network}`, '--format', '{{.Image}} {{.Ports}}']), 'docker ps')
+    const lines = running.trim().split('\n')
+    assert.ok(lines.length >= 20, running)
+    for (const line of lines) {
+      const [image = '', ...ports] = line.split(' ')
+      assert.ok(Object.values(images).includes(image), `${image} is one of the local images`)
+      for (const port of ports
+        .join(' ')
+        .split(', ')
+        .filter((p) => p.includes('->')))
+        assert.match(port, /^127\.0\.0\.1:\d+->(8888|8960)\/tcp$/)
+    }
+  })
+
+  test('a guest signs up in the mini-program, books a homestay and pays with WeChat through the gateway', async () => {
+    const login = await request<{ code: string; iv: string; encryptedData: string }>(
+      '/sandbox/login',
+      { nickName: `compose-${id}` },
+      { baseUrl: sandbox },
+    )
+    assert.equal(login.status, 200, login.text)
+    const auth = await post<{ accessToken: string }>('/usercenter/v1/user/wxMiniAuth', login.body, { baseUrl: gateway })
+    assert.equal(auth.status, 200, auth.text)
+    const token = auth.body.data?.accessToken ?? ''
+    assert.ok(token, auth.text)
+
+    const list = await post<{ list: { id: number; rowState: number; peopleNum: number }[] }>(
+      '/travel/v1/homestay/homestayList',
+      { page: 1, pageSize: 20 },
+      { baseUrl: gateway },
+    )
+    const homestay = list.body.data?.list.find((h) => h.rowState === 1 && h.peopleNum >= 2)
+    assert.ok(homestay, list.text)
+
+    const day = Math.floor((Date.now() / 1000 + 8 * 3600) / 86_400)
+    const start = (day + 3) * 86_400 - 8 * 3600
+    const order = await post<{ orderSn: string }>(
+      '/order/v1/homestayOrder/createHomestayOrder',
+      { homestayId: homestay.id, isFood: false, liveStartTime: start, liveEndTime: start + 86_400, livePeopleNum: 2, remark: 'compose' },
+      { baseUrl: gateway, token },
+    )
+    assert.equal(order.status, 200, order.text)
+    const sn = order.body.data?.orderSn ?? ''
+    const listed = await post<{ list: { sn: string; tradeState: number }[] }>(
+      '/order/v1/homestayOrder/userHomestayOrderList',
+      { lastId: 0, pageSize: 20, tradeState: -99 },
+      { baseUrl: gateway, token },
+    )
+    assert.deepEqual(
+      listed.body.data?.list.map((o) => [o.sn, o.tradeState]),
+      [[sn, 0]],
+      'the new order waits for payment',
+    )
+
+    const pay = await post<{ package: string }>(
+      '/payment/v1/thirdPayment/thirdPaymentWxPay',
+      { orderSn: sn, serviceType: 'homestayOrder' },
+      { baseUrl: gateway, token },
+    )
+    assert.equal(pay.status, 200, pay.text)
+    // The sandbox pays and notifies payment-api through the gateway's Compose service name.
+    const paid = await request<{ deliveries: { status: number }[] }>(
+      '/sandbox/pay',
+      { prepayId: pay.body.data?.package },
+      { baseUrl: sandbox },
+    )
+    assert.equal(paid.status, 200, paid.text)
+    assert.deepEqual(
+      paid.body.deliveries.map((d) => d.status),
+      [204],
+    )
+
+    // payment-rpc → Kafka → order-mq marks the order paid.
+    const state = await waitFor(
+      async () => {
+        const detail = await post<{ tradeState: number }>(
+          '/order/v1/homestayOrder/userHomestayOrderDetail',
+          { sn },
+          { baseUrl: gateway, token },
+        )
+        return detail.body.data?.tradeState === 1 ? 1 : undefined
+      },
+      { timeoutMs: 30_000, intervalMs: 500 },
+    )
+    assert.equal(state, 1, 'the order is paid')
+  })
+})
