@@ -2,7 +2,7 @@ import { defineRefusals } from '@looklook/xerr'
 import { tradeStateName } from './logic/trade-state.ts'
 
 /** `homestay_order.trade_state`, for callers that read orders (payment-api pays wait-pay ones only). */
-export { TradeState } from '@looklook/order-model'
+export { ALL_TRADE_STATES, TradeState } from '@looklook/order-model'
 
 /** order's refusals (doc/errors.md, Refusals and reasons); order-api and payment-api raise ORDER_NOT_FOUND too. */
 export const OrderRefusals = defineRefusals({

@@ -1,7 +1,7 @@
 import { defineRefusals } from '@looklook/xerr'
 
 /** `third_payment.pay_status`, for callers that follow payments (order-mq completes paid orders). */
-export { PayStatus } from '@looklook/payment-model'
+export { PayMode, PayStatus } from '@looklook/payment-model'
 
 /** payment's refusals, payment-rpc's and payment-api's (doc/errors.md, Refusals and reasons). */
 export const PaymentRefusals = defineRefusals({

@@ -1,5 +1,8 @@
 import { defineRefusals, ErrCode } from '@looklook/xerr'
 
+/** `user_auth.auth_type`: how a user signs in (payment-api pays with the mini-program openid of `wxMini`). */
+export { UserAuthType } from '@looklook/usercenter-model'
+
 const forHowLong = (seconds: number) => (seconds >= 120 ? `${Math.ceil(seconds / 60)} minutes` : `${seconds} seconds`)
 
 /** usercenter's refusals (doc/errors.md, Refusals and reasons); order-rpc and usercenter-api raise USER_NOT_FOUND too. */

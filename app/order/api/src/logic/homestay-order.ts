@@ -1,6 +1,5 @@
 import { schemaFields, toMessage } from '@looklook/model'
-import { TradeState } from '@looklook/order-model'
-import { OrderRefusals } from '@looklook/order-rpc/contract'
+import { OrderRefusals, TradeState } from '@looklook/order-rpc/contract'
 import type { HomestayOrder } from '@looklook/order-rpc/gen'
 import { fenToYuan, type RequestCtx } from '@looklook/rest'
 import { CodeError, ErrCode } from '@looklook/xerr'

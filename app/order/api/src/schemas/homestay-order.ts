@@ -1,5 +1,5 @@
 import { MAX_PAGE_SIZE } from '@looklook/model'
-import { ALL_TRADE_STATES, TradeState } from '@looklook/order-model'
+import { ALL_TRADE_STATES, TradeState } from '@looklook/order-rpc/contract'
 import { type Static, Type } from '@sinclair/typebox'
 
 // Ids are BIGINTs that travel as JSON numbers; beyond 2^53 they would be silently rounded.

@@ -1,5 +1,5 @@
 import { type PaymentUpdatePayStatusMessage, PoisonMessageError } from '@looklook/kq'
-import { TradeState } from '@looklook/order-model'
+import { TradeState } from '@looklook/order-rpc/contract'
 import { PayStatus } from '@looklook/payment-rpc/contract'
 import { notifyPaid } from '../logic/notify-paid.ts'
 import { isBusinessRejection } from '../logic/rpc-errors.ts'

@@ -1,4 +1,4 @@
-import { TradeState } from '@looklook/order-model'
+import { TradeState } from '@looklook/order-rpc/contract'
 import type { CloseStaleOrdersJob, JobData } from '@looklook/queue'
 import { type CloseOutcome, closeUnpaidOrder } from '../logic/close-order.ts'
 import type { ServiceContext } from '../svc-context.ts'

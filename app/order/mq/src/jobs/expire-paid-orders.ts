@@ -1,4 +1,4 @@
-import { TradeState } from '@looklook/order-model'
+import { TradeState } from '@looklook/order-rpc/contract'
 import type { ExpirePaidOrdersJob, JobData } from '@looklook/queue'
 import { formatDate } from '../logic/format.ts'
 import { moveOrders } from '../logic/sweep.ts'

@@ -1,5 +1,5 @@
 import { PoisonMessageError } from '@looklook/kq'
-import { TradeState } from '@looklook/order-model'
+import { TradeState } from '@looklook/order-rpc/contract'
 import { PayStatus } from '@looklook/payment-rpc/contract'
 import { paymentUpdatePayStatus } from '../consumers/payment-update-paystatus.ts'
 import type { ServiceContext } from '../svc-context.ts'

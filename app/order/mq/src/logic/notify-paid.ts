@@ -1,6 +1,6 @@
 import type { SendWxMiniSubMessageReq } from '@looklook/mqueue-rpc/gen'
 import type { UpdateHomestayOrderTradeStateResp } from '@looklook/order-rpc/gen'
-import { UserAuthType } from '@looklook/usercenter-model'
+import { UserAuthType } from '@looklook/usercenter-rpc/contract'
 import type { ServiceContext } from '../svc-context.ts'
 import { fenToYuan, formatDate, thing } from './format.ts'
 

@@ -1,4 +1,4 @@
-import { PayStatus } from '@looklook/payment-model'
+import { PayStatus } from '@looklook/payment-rpc/contract'
 import type { PaymentDetail } from '@looklook/payment-rpc/gen'
 import type { RequestCtx } from '@looklook/rest'
 import { type HeaderSource, type Transaction, WechatDecryptError, WechatError, WechatSignatureError } from '@looklook/wechat'

@@ -1,6 +1,5 @@
 import type { RequestCtx } from '@looklook/rest'
-import { UserAuthType } from '@looklook/usercenter-model'
-import { UsercenterRefusals } from '@looklook/usercenter-rpc/contract'
+import { UserAuthType, UsercenterRefusals } from '@looklook/usercenter-rpc/contract'
 import type { User } from '@looklook/usercenter-rpc/gen'
 import type { ServiceContext } from '../svc-context.ts'
 

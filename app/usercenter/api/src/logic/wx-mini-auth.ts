@@ -1,5 +1,5 @@
 import type { RequestCtx } from '@looklook/rest'
-import { UserAuthType } from '@looklook/usercenter-model'
+import { UserAuthType } from '@looklook/usercenter-rpc/contract'
 import { code2Session, decryptUserData, WechatApiError, WechatDecryptError } from '@looklook/wechat'
 import { CodeError } from '@looklook/xerr'
 import type { ServiceContext } from '../svc-context.ts'
