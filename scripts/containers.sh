@@ -287,8 +287,10 @@ cmd_containers() {
   status) containers_status ;;
   test)
     cmd_containers up
+    # One process image runs against the local stack: what of it is down starts, what runs is kept.
+    cmd_up
+    release_lock
     cd "$ROOT"
-    # The journey reads the apps' test environment (the shortened close delay) like the main suite.
     say "node --test test/containers"
     node --test --test-concurrency=1 --test-timeout=1800000 "$@" test/containers/*.test.ts
     ;;

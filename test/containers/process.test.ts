@@ -99,7 +99,13 @@ test('the order-api image passes its readiness probe and serves an order list th
   assert.equal(res.status, 200, JSON.stringify(body))
   assert.equal(body.code, 200)
   assert.deepEqual(body.data?.list, [], 'a user without orders has none')
-  // It really is the container that answered: its log has the request.
-  const after = ok(await docker(['logs', container]), 'docker logs')
-  assert.match(after, /userHomestayOrderList/)
+  // It really is the container that answered: its access line (written once the response is sent) shows it.
+  const logged = await waitFor(
+    async () => {
+      const out = ok(await docker(['logs', container]), 'docker logs')
+      return /\[HTTP\] 200 - POST \/order\/v1\/homestayOrder\/userHomestayOrderList/.test(out) ? out : undefined
+    },
+    { timeoutMs: 10_000, intervalMs: 250 },
+  )
+  assert.ok(logged, 'the container logged the request')
 })
