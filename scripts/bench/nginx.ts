@@ -4,24 +4,13 @@
 // gateway asks identity-api, then serves the same file.
 import { type ChildProcess, spawn } from 'node:child_process'
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
-import { createServer } from 'node:net'
 import { join } from 'node:path'
+import { sparePort } from '@looklook/testkit'
 
 export interface BenchNginx {
   port: number
   pid: number
   stop(): Promise<void>
-}
-
-async function sparePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer()
-    srv.once('error', reject)
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address()
-      srv.close(() => resolve(typeof addr === 'object' && addr ? addr.port : 0))
-    })
-  })
 }
 
 /** The gateway's worker_processes, so the floor pays for the same number of workers. */

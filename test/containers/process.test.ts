@@ -4,11 +4,10 @@
 // metrics port) and answer a request the way the gateway sends it (x-user).
 import assert from 'node:assert/strict'
 import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, test } from 'node:test'
-import { waitFor } from '@looklook/testkit'
+import { sparePort, waitFor } from '@looklook/testkit'
 import { buildApp, docker, ok, root } from './docker.ts'
 
 const image = `looklook/order-api:ctest-${process.pid}`
@@ -17,22 +16,11 @@ const dir = mkdtempSync(join(tmpdir(), 'looklook-order-api-'))
 let port = 0
 let metricsPort = 0
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer()
-    server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address()
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0))
-    })
-  })
-}
-
 before(
   async () => {
     await buildApp(image, 'process', 'app/order/api')
-    port = await freePort()
-    metricsPort = await freePort()
+    port = await sparePort()
+    metricsPort = await sparePort()
     const config = readFileSync(join(root, 'deploy/k8s/base/order-api/order-api.yaml'), 'utf8')
     const moved = config.replace(/^Port: .*$/m, `Port: ${port}`).replace(/^( {2}Port: )4004$/m, `$1${metricsPort}`)
     assert.notEqual(moved, config)

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, test } from 'node:test'
 import { setTimeout as sleep } from 'node:timers/promises'
+import { sparePort } from '@looklook/testkit'
 import { envelope, send } from './http.ts'
 
 const deploy = join(import.meta.dirname, '../../deploy/nginx')
@@ -48,13 +49,6 @@ async function listen(server: Server): Promise<number> {
   return (server.address() as AddressInfo).port
 }
 
-async function freePort(): Promise<number> {
-  const s = createServer()
-  const port = await listen(s)
-  await new Promise((resolve) => s.close(resolve))
-  return port
-}
-
 before(async () => {
   // The stub identity-api: `Bearer good` is user 42, `Bearer anonymous` passes without an x-user reply
   // header, no token passes as user 0 on the login route only; everything else is a 401.
@@ -80,8 +74,8 @@ before(async () => {
   })
   const identityPort = await listen(identity)
   const apiPort = await listen(api)
-  const deadPort = await freePort()
-  const gatewayPort = await freePort()
+  const deadPort = await sparePort()
+  const gatewayPort = await sparePort()
 
   dir = mkdtempSync(join(tmpdir(), 'looklook-gateway-'))
   // nginx workers drop root privileges; they must still reach the temp dirs for buffered bodies.

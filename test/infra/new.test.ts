@@ -8,11 +8,11 @@ import assert from 'node:assert/strict'
 import { type ChildProcess, execFile, spawn } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { mkdirSync, openSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
-import { createServer } from 'node:net'
 import { join } from 'node:path'
 import { after, before, test } from 'node:test'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { promisify } from 'node:util'
+import { sparePort } from '@looklook/testkit'
 import { Redis } from 'ioredis'
 import mysql from 'mysql2/promise'
 import { type Scratch, scratchCopy } from './scratch.ts'
@@ -27,14 +27,6 @@ const MARIADB = { host: '127.0.0.1', port: 3306, user: 'looklook', password: 'lo
 
 let scratch: Scratch
 const children: ChildProcess[] = []
-
-async function freePort(): Promise<number> {
-  const server = createServer()
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const { port } = server.address() as { port: number }
-  await new Promise((resolve) => server.close(resolve))
-  return port
-}
 
 /** Runs a command in the copy; on failure the assertion names it with its output. */
 async function inCopy(cmd: string, args: string[], env: Record<string, string> = {}, timeout = 240_000): Promise<string> {
@@ -150,9 +142,9 @@ test("the new domain's own tests pass against the running stack, through a gatew
   await conn.query(readFileSync(join(scratch.dir, 'deploy/sql', sql), 'utf8'))
   await conn.end()
 
-  const ports = { rpc: await freePort(), rpcMetrics: await freePort(), api: await freePort(), apiMetrics: await freePort() }
-  const identity = { api: await freePort(), metrics: await freePort() }
-  const gateway = await freePort()
+  const ports = { rpc: await sparePort(), rpcMetrics: await sparePort(), api: await sparePort(), apiMetrics: await sparePort() }
+  const identity = { api: await sparePort(), metrics: await sparePort() }
+  const gateway = await sparePort()
   moveMetricsPort(`app/${name}/rpc/etc/${name}-rpc.yaml`, ports.rpcMetrics)
   moveMetricsPort(`app/${name}/api/etc/${name}-api.yaml`, ports.apiMetrics)
   moveMetricsPort('app/identity/api/etc/identity-api.yaml', identity.metrics)

@@ -6,6 +6,8 @@ import { randomInt } from 'node:crypto'
 import { Writable } from 'node:stream'
 import { createLogger, type Logger } from '@looklook/logx'
 
+export { sparePort } from './ports.ts'
+
 /** Base URL of the gateway (override with LOOKLOOK_GATEWAY). */
 export const GATEWAY = process.env.LOOKLOOK_GATEWAY ?? 'http://127.0.0.1:8888'
 
