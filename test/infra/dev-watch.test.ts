@@ -7,40 +7,18 @@
 import assert from 'node:assert/strict'
 import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process'
 import { randomUUID } from 'node:crypto'
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { readFileSync, writeFileSync } from 'node:fs'
 import { appendFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { test } from 'node:test'
 import { post, waitFor } from '@looklook/testkit'
+import { runningApps } from './running.ts'
 
 const root = join(import.meta.dirname, '../..')
-const run = join(root, 'data/run')
-const INFRA = new Set(['mysql', 'mariadbd', 'redis', 'kafka', 'jaeger', 'nginx', 'prometheus'])
+const _run = join(root, 'data/run')
 const APP = 'travel-api'
 const YAML = 'app/travel/api/etc/travel-api.yaml'
 const TIMEOUT_MS = 60_000
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch {
-    return false
-  }
-}
-
-/** Every running app `up` started: name → pid and the env stamp it was started with. */
-function apps(): Map<string, { pid: number; env: string }> {
-  const found = new Map<string, { pid: number; env: string }>()
-  for (const file of readdirSync(run)) {
-    const name = file.replace(/\.pid$/, '')
-    if (!file.endsWith('.pid') || INFRA.has(name)) continue
-    const pid = Number(readFileSync(join(run, file), 'utf8').trim())
-    const envFile = join(run, `${name}.env`)
-    if (alive(pid)) found.set(name, { pid, env: existsSync(envFile) ? readFileSync(envFile, 'utf8').trim() : '' })
-  }
-  return found
-}
 
 function exited(child: ChildProcessWithoutNullStreams): Promise<number | null> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(child.exitCode)
@@ -56,7 +34,7 @@ async function guessListAnswers(): Promise<boolean> {
 }
 
 test('dev restarts the one app whose etc yaml changed, with its environment, and keeps the rest', { timeout: 4 * TIMEOUT_MS }, async () => {
-  const before = apps()
+  const before = runningApps()
   const victim = before.get(APP)
   assert.ok(victim, `${APP} runs`)
   assert.ok(await guessListAnswers(), `${APP} answers through the gateway before the edit`)
@@ -83,14 +61,14 @@ test('dev restarts the one app whose etc yaml changed, with its environment, and
 
     const restarted = await waitFor(
       async () => {
-        const now = apps().get(APP)
+        const now = runningApps().get(APP)
         return now && now.pid !== victim.pid && (await guessListAnswers()) ? now : undefined
       },
       { timeoutMs: TIMEOUT_MS, intervalMs: 250 },
     )
     assert.ok(restarted, `${APP} restarted and answers through the gateway again\n${out}`)
     assert.equal(restarted.env, victim.env, `${APP} came back with the environment it ran with`)
-    const after = apps()
+    const after = runningApps()
 
     watcher.kill('SIGINT')
     const code = await Promise.race([exited(watcher), new Promise((r) => setTimeout(r, TIMEOUT_MS, 'timeout'))])
@@ -105,7 +83,7 @@ test('dev restarts the one app whose etc yaml changed, with its environment, and
     for (const [name, app] of before) {
       if (name !== APP && !othersEdits.has(name)) assert.deepEqual(after.get(name), app, `${name} kept its process and environment`)
     }
-    if (!othersEdits.has(APP)) assert.equal(apps().get(APP)?.pid, restarted.pid, `${APP} keeps running after the watcher stopped`)
+    if (!othersEdits.has(APP)) assert.equal(runningApps().get(APP)?.pid, restarted.pid, `${APP} keeps running after the watcher stopped`)
   } finally {
     if (watcher.exitCode === null && watcher.signalCode === null) {
       watcher.kill('SIGINT')

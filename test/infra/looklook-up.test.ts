@@ -2,14 +2,13 @@
 // environment the others run with (here the test one), and every other process keeps its pid.
 import assert from 'node:assert/strict'
 import { execFileSync } from 'node:child_process'
-import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { test } from 'node:test'
 import { waitFor } from '@looklook/testkit'
+import { alive, runningApps } from './running.ts'
 
 const root = join(import.meta.dirname, '../..')
-const run = join(root, 'data/run')
-const INFRA = new Set(['mysql', 'mariadbd', 'redis', 'kafka', 'jaeger', 'nginx', 'prometheus'])
+const _run = join(root, 'data/run')
 // The crash victim: the OpenAPI page, which no other test needs while it is restarting.
 const VICTIM = 'api-docs'
 
@@ -17,30 +16,8 @@ function looklook(...args: string[]): string {
   return execFileSync(join(root, 'looklook'), args, { cwd: root, encoding: 'utf8', timeout: 240_000 })
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch {
-    return false
-  }
-}
-
-/** Every app `up` started: name → pid and the env stamp it was started with. */
-function apps(): Map<string, { pid: number; env: string }> {
-  const found = new Map<string, { pid: number; env: string }>()
-  for (const file of readdirSync(run)) {
-    const name = file.replace(/\.pid$/, '')
-    if (!file.endsWith('.pid') || INFRA.has(name)) continue
-    const pid = Number(readFileSync(join(run, file), 'utf8').trim())
-    const envFile = join(run, `${name}.env`)
-    if (alive(pid)) found.set(name, { pid, env: existsSync(envFile) ? readFileSync(envFile, 'utf8').trim() : '' })
-  }
-  return found
-}
-
 test('up after one app crashed starts only that app, with the environment the others run with', async () => {
-  const before = apps()
+  const before = runningApps()
   const victim = before.get(VICTIM)
   assert.ok(victim, `${VICTIM} runs`)
   const stamp = victim.env
@@ -53,7 +30,7 @@ test('up after one app crashed starts only that app, with the environment the ot
   const out = looklook('up')
   assert.doesNotMatch(out, /restarting/, out)
 
-  const after = apps()
+  const after = runningApps()
   const restarted = after.get(VICTIM)
   assert.ok(restarted, `${VICTIM} runs again`)
   assert.notEqual(restarted.pid, victim.pid)
