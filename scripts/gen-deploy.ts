@@ -25,10 +25,9 @@
  *   node scripts/gen-deploy.ts           write the files (commit the result)
  *   node scripts/gen-deploy.ts --check   write nothing; list the files that differ and exit 1
  */
-import { existsSync, globSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
-import { dirname, join, posix } from 'node:path'
+import { existsSync, globSync, readFileSync } from 'node:fs'
+import { join, posix } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { parseArgs } from 'node:util'
 import { interpolate } from '@looklook/conf'
 import { isMap, isScalar, isSeq, type Node, parse, parseDocument, Scalar, stringify } from 'yaml'
 import { domainNumbers, PROCESS_TABLE_FILE, portOf, processTable, publicRoutes, discover as registered } from './registry.ts'
@@ -724,26 +723,8 @@ export function leftovers(files: Map<string, string>, base = root): string[] {
 }
 
 if (import.meta.main) {
-  const { values } = parseArgs({ options: { check: { type: 'boolean', default: false } } })
-  const files = render()
-  const stale: string[] = []
-  for (const [path, text] of files) {
-    const target = join(root, path)
-    const current = existsSync(target) ? readFileSync(target, 'utf8') : undefined
-    if (current === text) continue
-    stale.push(path)
-    if (!values.check) {
-      mkdirSync(dirname(target), { recursive: true })
-      writeFileSync(target, text)
-    }
-  }
-  stale.push(...leftovers(files))
-  if (values.check) {
-    if (stale.length > 0) {
-      console.error(`out of date (run node scripts/gen-deploy.ts):\n  ${stale.join('\n  ')}`)
-      process.exit(1)
-    }
-  } else {
-    for (const path of stale) console.log(`wrote ${path}`)
-  }
+  // The one write-or-check loop is scripts/gen.ts's; imported here without awaiting, since it imports this module.
+  void import('./gen.ts').then(async ({ runGenerators }) => {
+    process.exitCode = await runGenerators(['deploy'], process.argv.includes('--check'))
+  })
 }

@@ -16,10 +16,9 @@
  *   node scripts/gen-http.ts           write the files (commit the result)
  *   node scripts/gen-http.ts --check   write nothing; list the files that differ and exit 1
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
-import { dirname, join } from 'node:path'
+import { existsSync, readdirSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
-import { parseArgs } from 'node:util'
 import { createLogger } from '../common/logx/src/index.ts'
 import { loadApiDocsConf } from '../tools/api-docs/src/config.ts'
 import { gatewayView } from '../tools/api-docs/src/gateway-view.ts'
@@ -282,29 +281,12 @@ export function leftovers(files: ReadonlyMap<string, string>, base = root): stri
   return readdirSync(dir)
     .map((f) => `${HTTP_DIR}/${f}`)
     .filter((p) => !files.has(p) && readFileSync(join(base, p), 'utf8').includes(GENERATED))
+    .map((p) => `${p} (its api is gone: remove it)`)
 }
 
 if (import.meta.main) {
-  const { values } = parseArgs({ options: { check: { type: 'boolean', default: false } } })
-  const files = await render()
-  const stale: string[] = []
-  for (const [path, text] of files) {
-    const target = join(root, path)
-    const current = existsSync(target) ? readFileSync(target, 'utf8') : undefined
-    if (current === text) continue
-    stale.push(path)
-    if (!values.check) {
-      mkdirSync(dirname(target), { recursive: true })
-      writeFileSync(target, text)
-    }
-  }
-  for (const path of leftovers(files)) stale.push(`${path} (its api is gone: remove it)`)
-  if (values.check) {
-    if (stale.length > 0) {
-      console.error(`stale generated files, run node scripts/gen-http.ts:\n  ${stale.join('\n  ')}`)
-      process.exit(1)
-    }
-  } else {
-    console.log(stale.length > 0 ? `wrote ${stale.join(', ')}` : 'up to date')
-  }
+  // The one write-or-check loop is scripts/gen.ts's; imported here without awaiting, since it imports this module.
+  void import('./gen.ts').then(async ({ runGenerators }) => {
+    process.exitCode = await runGenerators(['http'], process.argv.includes('--check'))
+  })
 }

@@ -12,8 +12,8 @@
  *
  *   node scripts/gen-model.ts     write the files (./looklook gen runs it with the other generators)
  */
-import { globSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
-import { dirname, join } from 'node:path'
+import { globSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { baseColumns, type ColumnKind, goctlCamel, toSnake } from '../common/model/src/table.ts'
 
@@ -402,9 +402,8 @@ export function leftovers(files: Map<string, string>, base = root): string[] {
 }
 
 if (import.meta.main) {
-  for (const [path, body] of render()) {
-    mkdirSync(dirname(join(root, path)), { recursive: true })
-    writeFileSync(join(root, path), body)
-    console.log(`wrote ${path}`)
-  }
+  // The one write-or-check loop is scripts/gen.ts's; imported here without awaiting, since it imports this module.
+  void import('./gen.ts').then(async ({ runGenerators }) => {
+    process.exitCode = await runGenerators(['model'], process.argv.includes('--check'))
+  })
 }

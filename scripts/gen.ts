@@ -3,6 +3,7 @@
  *
  *   node scripts/gen.ts            write what is out of date, name each file written
  *   node scripts/gen.ts --check    write nothing; name the stale files and exit 1 (run by ./looklook test)
+ *   node scripts/gen.ts NAME…      only the named generators (each generator's own script runs its one)
  *
  * Generators, each a module exporting `render(): Map<path, text>` (paths from the repository root):
  *   proto   app/<domain>/rpc/pb/*.proto → app/<domain>/rpc/gen/*.ts (scripts/gen-proto.ts)
@@ -36,11 +37,12 @@ export const generators: Generator[] = [
   { name: 'model', render: () => renderModel(), leftovers: (files) => modelLeftovers(files) },
 ]
 
-/** The files of every generator that differ from what is on disk (missing ones included), and the leftovers. */
-export async function staleFiles(): Promise<{ stale: Map<string, string>; leftover: string[] }> {
+/** The files of the named generators (all by default) that differ from what is on disk (missing ones included), and the leftovers. */
+export async function staleFiles(names?: readonly string[]): Promise<{ stale: Map<string, string>; leftover: string[] }> {
   const stale = new Map<string, string>()
   const leftover: string[] = []
   for (const gen of generators) {
+    if (names && !names.includes(gen.name)) continue
     const files = await gen.render()
     for (const [path, text] of files) {
       const target = join(root, path)
@@ -51,26 +53,43 @@ export async function staleFiles(): Promise<{ stale: Map<string, string>; leftov
   return { stale, leftover }
 }
 
-if (import.meta.main) {
-  const { values } = parseArgs({ options: { check: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h' } } })
-  if (values.help) {
-    console.log('usage: ./looklook gen [--check]\n\n  regenerates every generated file; --check writes nothing and fails when one is stale')
-    process.exit(0)
+/** Writes what is stale (or with `check`, only names it); the process exit code: 1 when `check` found something. */
+export async function runGenerators(names: readonly string[] | undefined, check: boolean): Promise<number> {
+  const unknown = (names ?? []).filter((n) => !generators.some((g) => g.name === n))
+  if (unknown.length > 0) {
+    console.error(`no generator ${unknown.join(', ')} (generators: ${generators.map((g) => g.name).join(', ')})`)
+    return 2
   }
-  const { stale, leftover } = await staleFiles()
-  if (values.check) {
+  const { stale, leftover } = await staleFiles(names)
+  const ran = names && names.length > 0 ? names : generators.map((g) => g.name)
+  if (check) {
     if (stale.size > 0 || leftover.length > 0) {
       console.error(`out of date (run ./looklook gen):\n  ${[...stale.keys(), ...leftover].join('\n  ')}`)
-      process.exit(1)
+      return 1
     }
-    console.log(`generated files up to date (${generators.map((g) => g.name).join(', ')})`)
-  } else {
-    for (const [path, text] of stale) {
-      mkdirSync(dirname(join(root, path)), { recursive: true })
-      writeFileSync(join(root, path), text)
-      console.log(`wrote ${path}`)
-    }
-    for (const item of leftover) console.log(`left over: ${item}`)
-    if (stale.size === 0) console.log('generated files up to date')
+    console.log(`generated files up to date (${ran.join(', ')})`)
+    return 0
   }
+  for (const [path, text] of stale) {
+    mkdirSync(dirname(join(root, path)), { recursive: true })
+    writeFileSync(join(root, path), text)
+    console.log(`wrote ${path}`)
+  }
+  for (const item of leftover) console.log(`left over: ${item}`)
+  if (stale.size === 0) console.log('generated files up to date')
+  return 0
+}
+
+if (import.meta.main) {
+  const { values, positionals } = parseArgs({
+    allowPositionals: true,
+    options: { check: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h' } },
+  })
+  if (values.help) {
+    console.log(
+      `usage: ./looklook gen [--check] [NAME...]\n\n  regenerates every generated file (or those of the named generators: ${generators.map((g) => g.name).join(', ')});\n  --check writes nothing and fails when one is stale`,
+    )
+    process.exit(0)
+  }
+  process.exitCode = await runGenerators(positionals.length > 0 ? positionals : undefined, values.check)
 }
