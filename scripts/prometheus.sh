@@ -26,6 +26,7 @@ prometheus_config() {
   printf 'scrape_configs:\n'
   prometheus_job prometheus "127.0.0.1:$PROMETHEUS_PORT"
   prometheus_job jaeger "127.0.0.1:$JAEGER_METRICS_PORT"
+  prometheus_job dtm "127.0.0.1:$DTM_HTTP_PORT" /api/metrics
   while IFS=$'\t' read -r name _ _ probe host port _ path; do
     # An http probe means the process has a Prometheus port (see scripts/apps.ts); the others serve no metrics.
     [[ -n $name && $probe == http ]] || continue

@@ -1,0 +1,153 @@
+# shellcheck shell=bash
+# dtm v1.19.0, the distributed transaction manager the booking saga runs on (doc/transactions.md): HTTP on
+# 36789 (query API, /api/metrics), gRPC on 36790, its transactions in MariaDB's `dtm` database. Built from
+# the Go module proxy through the tool module tools/dtm (`go install …@v1.19.0` fails: the proxy refuses the
+# module's version list, which go install reads for deprecation notices), cached outside the checkout like
+# Jaeger (scripts/jaeger.sh), and built in the background on a new machine: the apps start meanwhile and
+# only a booking waits for dtm (it answers 503 until dtm is up).
+# dtm 1.19 has no listen-address setting: it binds its ports on every interface.
+
+DTM_MODULE="$ROOT/tools/dtm"
+DTM_HTTP_PORT=36789
+DTM_GRPC_PORT=36790
+DTM_JSONRPC_PORT=36791
+DTM_CONF="$DTM_MODULE/conf.yml"
+
+dtm_version() { awk '$1 == "github.com/dtm-labs/dtm" { print $2; exit }' "$DTM_MODULE/go.mod"; }
+
+# dtm_binary prints the cached binary's path for the current tool module.
+dtm_binary() {
+  local pins
+  pins=$(cat "$DTM_MODULE/go.mod" "$DTM_MODULE/go.sum" | sha256sum | cut -c1-12)
+  printf '%s/dtm-%s-%s\n' "$JAEGER_CACHE" "$(dtm_version)" "$pins"
+}
+
+DTM_BUILD_MARK="$RUN_DIR/dtm-build"
+DTM_BUILD_FAILED="$RUN_DIR/dtm-build.failed"
+DTM_BUILD_LOG="$LOG_DIR/dtm-build.log"
+
+# dtm_building prints "PID STARTED" (epoch seconds) while a background build runs.
+dtm_building() {
+  local pid started
+  read -r pid started 2>/dev/null <"$DTM_BUILD_MARK" || return 1
+  [[ $pid =~ ^[0-9]+$ ]] && kill -0 "$pid" 2>/dev/null || return 1
+  printf '%s %s\n' "$pid" "${started:-$(date +%s)}"
+}
+
+# dtm_build compiles the binary dtm_binary names, once per machine (a build elsewhere is waited for), to a
+# temporary name renamed when done.
+dtm_build() {
+  local bin lock rc=0
+  bin=$(dtm_binary)
+  mkdir -p "$JAEGER_CACHE"
+  exec {lock}>"$JAEGER_CACHE/.dtm-build.lock"
+  if ! flock -n "$lock"; then
+    say "waiting for the dtm build another ./looklook started"
+    flock "$lock"
+  fi
+  if [[ ! -x $bin ]]; then
+    say "building dtm $(dtm_version) from the Go module proxy (cached in ${JAEGER_CACHE/#"$HOME"/\~})"
+    (cd "$DTM_MODULE" && go build -trimpath -o "$bin.tmp.$$" github.com/dtm-labs/dtm) || rc=$?
+    if [[ $rc -eq 0 ]]; then mv -f "$bin.tmp.$$" "$bin"; else rm -f "$bin.tmp.$$"; fi
+  fi
+  exec {lock}>&-
+  return "$rc"
+}
+
+# cmd_dtm_build is the background build `up` starts (./looklook dtm-build, output in data/logs/dtm-build.log).
+cmd_dtm_build() {
+  ensure_dirs
+  local t0
+  t0=$(date +%s)
+  trap 'rm -f "$DTM_BUILD_MARK"' EXIT
+  printf '\n==== %s\n' "$(date -u +%FT%TZ)"
+  jaeger_go
+  if ! dtm_build; then
+    touch "$DTM_BUILD_FAILED"
+    die "go build failed in tools/dtm after $(elapsed "$t0")"
+  fi
+  say "built dtm ($(elapsed "$t0"))"
+  take_lock
+  dtm_up
+}
+
+# dtm_provision applies deploy/dtm/*.sql (dtm's store, the barrier table of each business database) and
+# creates the dtm user; idempotent, run on every `up` after deploy/sql/*.sql.
+dtm_provision() {
+  local f
+  for f in "$ROOT"/deploy/dtm/*.sql; do
+    mysql_root <"$f" || die "applying ${f#"$ROOT"/} failed"
+  done
+  mysql_root <<'SQL' || fail_with_log mysql "creating the dtm user failed"
+CREATE USER IF NOT EXISTS 'dtm'@'127.0.0.1' IDENTIFIED BY 'dtm';
+CREATE USER IF NOT EXISTS 'dtm'@'localhost' IDENTIFIED BY 'dtm';
+GRANT ALL PRIVILEGES ON `dtm`.* TO 'dtm'@'127.0.0.1';
+GRANT ALL PRIVILEGES ON `dtm`.* TO 'dtm'@'localhost';
+SQL
+}
+
+dtm_ready() { http_ok "http://127.0.0.1:$DTM_HTTP_PORT/api/dtmsvr/newGid"; }
+
+dtm_up() {
+  dtm_provision
+  running dtm && return 0
+  ensure_dirs
+  local build
+  if [[ ! -x $(dtm_binary) ]]; then
+    if build=$(dtm_building); then
+      say "dtm is still building ($(elapsed "${build#* }"), data/logs/dtm-build.log); it starts when built"
+      return 0
+    fi
+    jaeger_go
+    rm -f "$DTM_BUILD_FAILED"
+    say "building dtm $(dtm_version) in the background (minutes, once per machine; data/logs/dtm-build.log); it starts when built"
+    (
+      [[ -n ${LOOKLOOK_LOCK_FD:-} ]] && exec {LOOKLOOK_LOCK_FD}>&-
+      exec setsid "$ROOT/looklook" dtm-build
+    ) >>"$DTM_BUILD_LOG" 2>&1 </dev/null &
+    printf '%s %s\n' "$!" "$(date +%s)" >"$DTM_BUILD_MARK"
+    return 0
+  fi
+  mkdir -p "$ROOT/.bin"
+  ln -sfn "$(dtm_binary)" "$ROOT/.bin/dtm"
+  local port
+  for port in "$DTM_HTTP_PORT" "$DTM_GRPC_PORT" "$DTM_JSONRPC_PORT"; do
+    claim_port dtm "$port"
+  done
+  say "starting dtm: gRPC on 127.0.0.1:$DTM_GRPC_PORT, HTTP on http://127.0.0.1:$DTM_HTTP_PORT"
+  spawn dtm "$ROOT" "" "$ROOT/.bin/dtm" -c "$DTM_CONF"
+  wait_until dtm 30 dtm_ready
+}
+
+# dtm_wait_build waits for a background build and the dtm it starts.
+dtm_wait_build() {
+  local build started
+  build=$(dtm_building) || return 0
+  started=${build#* }
+  say "waiting for the dtm build ($(elapsed "$started") so far, data/logs/dtm-build.log)"
+  while dtm_building >/dev/null; do sleep 1; done
+  running dtm || fail_with_log dtm-build "dtm was not built or did not start"
+}
+
+dtm_status() {
+  local build
+  if ! running dtm && build=$(dtm_building); then
+    status_line dtm building "$DTM_GRPC_PORT" "$(elapsed "${build#* }") (data/logs/dtm-build.log)"
+  elif ! running dtm && [[ -f $DTM_BUILD_FAILED ]]; then
+    status_line dtm down "$DTM_GRPC_PORT" "- (the build failed: data/logs/dtm-build.log)"
+  else
+    piece_status dtm "$DTM_GRPC_PORT"
+  fi
+}
+
+dtm_down() {
+  local build
+  if build=$(dtm_building); then
+    say "stopping the dtm build"
+    kill -TERM -- "-${build%% *}" 2>/dev/null || true
+    rm -f "$DTM_BUILD_MARK"
+  fi
+  running dtm || return 0
+  say "stopping dtm"
+  stop_pid dtm 15
+}
