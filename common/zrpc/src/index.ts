@@ -13,6 +13,7 @@ export {
   grpcStatusOf,
   INTERNAL_ERROR_MESSAGE,
   isBreakerFailure,
+  RpcStatusError,
   toServerStatus,
 } from './errors.ts'
 export { LOADER_OPTIONS, loadProto, serviceDefinition } from './proto.ts'
