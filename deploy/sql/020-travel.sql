@@ -77,3 +77,23 @@ CREATE TABLE IF NOT EXISTS `homestay_comment` (
   PRIMARY KEY (`id`),
   KEY `idx_homestay` (`homestay_id`, `id`)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_general_ci COMMENT='homestay comments';
+
+-- Availability: one row per homestay and night an order holds (the night of `night`, checking out the next
+-- day, so a check-out day is free for the next check-in). The unique key is what makes a night bookable
+-- once: reserveNights inserts every night of a stay in one transaction, and a taken night fails it whole.
+-- Released nights (order cancelled, closed, expired, refunded, or its booking saga rolled back) are
+-- deleted, freeing the key; the order keeps its dates.
+CREATE TABLE IF NOT EXISTS `homestay_calendar` (
+  `id` bigint NOT NULL AUTO_INCREMENT,
+  `create_time` datetime NOT NULL DEFAULT CURRENT_TIMESTAMP,
+  `update_time` datetime NOT NULL DEFAULT CURRENT_TIMESTAMP ON UPDATE CURRENT_TIMESTAMP,
+  `delete_time` datetime NOT NULL DEFAULT '1970-01-01 08:00:00',
+  `del_state` tinyint NOT NULL DEFAULT '0',
+  `version` bigint NOT NULL DEFAULT '0',
+  `homestay_id` bigint NOT NULL DEFAULT '0',
+  `night` date NOT NULL DEFAULT '1970-01-01' COMMENT 'the night from this date to the next',
+  `order_sn` varchar(25) NOT NULL DEFAULT '' COMMENT 'the order holding the night',
+  PRIMARY KEY (`id`),
+  UNIQUE KEY `idx_homestay_night` (`homestay_id`, `night`),
+  KEY `idx_order_sn` (`order_sn`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_general_ci COMMENT='nights held by orders';

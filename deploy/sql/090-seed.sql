@@ -46,3 +46,10 @@ INSERT IGNORE INTO `looklook_travel`.`homestay_comment` (`id`,`homestay_id`,`use
   (8,8,2,'Seafood dinner was excellent.','{"overall": 4, "clean": 4, "service": 4}'),
   (9,10,2,'Best sunset in Sanya.','{"overall": 5, "clean": 5, "service": 5}'),
   (10,7,2,'Good value for surfers.','{"overall": 4, "clean": 4, "service": 4}');
+
+-- Booked nights, so homestayAvailability shows taken ones next to free ones: held by `SEED` (bookings made
+-- elsewhere, no order here), a week and two weeks after the day the seed is first applied; applied once.
+INSERT IGNORE INTO `looklook_travel`.`homestay_calendar` (`homestay_id`,`night`,`order_sn`)
+SELECT s.homestay_id, CURDATE() + INTERVAL s.days DAY, 'SEED'
+FROM (SELECT 2 AS homestay_id, 7 AS days UNION ALL SELECT 2, 8 UNION ALL SELECT 4, 14 UNION ALL SELECT 4, 15 UNION ALL SELECT 4, 16) s
+WHERE NOT EXISTS (SELECT 1 FROM `looklook_travel`.`homestay_calendar` WHERE `order_sn` = 'SEED');

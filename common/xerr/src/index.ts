@@ -14,6 +14,8 @@ export const ErrCode = Object.freeze({
   DB_UPDATE_AFFECTED_ZERO_ERROR: 100006,
   /** usercenter: password login of an account is locked for a while after too many wrong passwords. */
   USER_LOGIN_LOCKED: 200001,
+  /** travel: a night of the stay is held by another order. */
+  HOMESTAY_NIGHTS_TAKEN: 300001,
 } as const)
 
 export type ErrCodeValue = (typeof ErrCode)[keyof typeof ErrCode]
@@ -27,6 +29,7 @@ const defaultMessages: Record<number, string> = {
   [ErrCode.DB_ERROR]: 'server is busy, please try again later',
   [ErrCode.DB_UPDATE_AFFECTED_ZERO_ERROR]: 'the record changed meanwhile, please retry',
   [ErrCode.USER_LOGIN_LOCKED]: 'too many failed logins, password login is locked for a while, please try again later',
+  [ErrCode.HOMESTAY_NIGHTS_TAKEN]: 'those nights are taken, please choose other dates',
 }
 
 /** The user-facing text of a code. */

@@ -1,10 +1,12 @@
-import { DBConf, extend, loadConfig, RedisConf, RestConf, RpcClientConf, type Static } from '@looklook/conf'
+import { DBConf, extend, loadConfig, RedisConf, RestConf, RpcClientConf, type Static, Type } from '@looklook/conf'
 
 export const TravelApiConf = extend(RestConf, {
   DB: DBConf,
   Cache: RedisConf,
   TravelRpc: RpcClientConf,
   UsercenterRpc: RpcClientConf,
+  /** IANA zone of the business calendar: availability reads the instants it is asked about as dates there, as order-rpc does. */
+  TimeZone: Type.String({ minLength: 1, default: 'Asia/Shanghai' }),
 })
 export type TravelApiConf = Static<typeof TravelApiConf>
 

@@ -30,8 +30,41 @@ export interface HomestayDetailResp {
   homestay: Homestay | null
 }
 
+/**
+ * The nights of one stay: from startDate (check-in) up to endDate (check-out, not a night of the stay),
+ * dates as YYYY-MM-DD in the business calendar. reserveNights and releaseNights are the booking saga's
+ * branch 2 (action and compensation, called by dtm with the same request); order-rpc also calls
+ * releaseNights itself, as that branch's compensation, when an order is cancelled, closed, expired or refunded.
+ */
+export interface NightsReq {
+  homestayId: number
+  orderSn: string
+  startDate: string
+  endDate: string
+}
+
+export type NightsResp = Record<string, never>
+
+export interface HomestayAvailabilityReq {
+  homestayId: number
+  startDate: string
+  endDate: string
+}
+
+export interface NightAvailability {
+  date: string
+  free: boolean
+}
+
+export interface HomestayAvailabilityResp {
+  nights: NightAvailability[]
+}
+
 export interface TravelService {
   homestayDetail: { req: HomestayDetailReq; resp: HomestayDetailResp }
+  reserveNights: { req: NightsReq; resp: NightsResp }
+  releaseNights: { req: NightsReq; resp: NightsResp }
+  homestayAvailability: { req: HomestayAvailabilityReq; resp: HomestayAvailabilityResp }
 }
 
 /** Full gRPC name of the travel service; pass it with {@link travelProto} to createRpcServer/createRpcClient. */

@@ -1,12 +1,15 @@
 import type { Logger } from '@looklook/logx'
 import { Cache, createPool, createRedis, SqlConn } from '@looklook/model'
-import { HomestayModel } from '@looklook/travel-model'
+import { HomestayCalendarModel, HomestayModel } from '@looklook/travel-model'
 import type { TravelRpcConf } from './config.ts'
 
 export interface ServiceContext {
   config: TravelRpcConf
   logger: Logger
+  /** The looklook_travel connection: saga branches run their barrier and their change in one transaction on it. */
+  db: SqlConn
   homestayModel: HomestayModel
+  homestayCalendarModel: HomestayCalendarModel
   close(): Promise<void>
 }
 
@@ -16,7 +19,9 @@ export function createServiceContext(config: TravelRpcConf, logger: Logger): Ser
   return {
     config,
     logger,
+    db,
     homestayModel: new HomestayModel(db, cache),
+    homestayCalendarModel: new HomestayCalendarModel(db, cache),
     async close() {
       await db.close()
       cache.redis.disconnect()

@@ -2,7 +2,7 @@ import { mapReduce } from '@looklook/core'
 import type { RequestCtx } from '@looklook/rest'
 import { HomestayActivityType, HomestayRowState } from '@looklook/travel-model'
 import { TravelRefusals } from '@looklook/travel-rpc/contract'
-import type { Homestay, HomestayDetailResp, HomestayListResp } from '../schemas/homestay.ts'
+import type { Homestay, HomestayAvailabilityResp, HomestayDetailResp, HomestayListResp } from '../schemas/homestay.ts'
 import type { ServiceContext } from '../svc-context.ts'
 import { toHomestayView } from './convert.ts'
 
@@ -59,4 +59,27 @@ export async function homestayDetail(svc: ServiceContext, req: { id: number }): 
   const { homestay } = await svc.travelRpc.homestayDetail({ id: req.id })
   if (!homestay) throw TravelRefusals.HOMESTAY_NOT_FOUND()
   return { homestay: toHomestayView(homestay) }
+}
+
+/** The date (YYYY-MM-DD) an instant falls on in the business calendar. */
+function dateIn(unixSeconds: number, zone: string): string {
+  // en-CA formats dates as YYYY-MM-DD.
+  return new Intl.DateTimeFormat('en-CA', { timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(unixSeconds * 1000)
+}
+
+/**
+ * Each night of a stay from startTime's day to endTime's day (the check-out day is not a night), free or
+ * held by an order, as travel-rpc's calendar holds them (doc/transactions.md).
+ */
+export async function homestayAvailability(
+  svc: ServiceContext,
+  req: { id: number; startTime: number; endTime: number },
+): Promise<HomestayAvailabilityResp> {
+  const zone = svc.config.TimeZone
+  const { nights } = await svc.travelRpc.homestayAvailability({
+    homestayId: req.id,
+    startDate: dateIn(req.startTime, zone),
+    endDate: dateIn(req.endTime, zone),
+  })
+  return { nights }
 }

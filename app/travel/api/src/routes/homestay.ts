@@ -1,7 +1,15 @@
 import { ctxOf, type RestApp } from '@looklook/rest'
 import { Type } from '@sinclair/typebox'
-import { businessList, guessList, homestayDetail, homestayList } from '../logic/homestay.ts'
-import { BusinessListReq, HomestayDetailReq, HomestayDetailResp, HomestayListReq, HomestayListResp } from '../schemas/homestay.ts'
+import { businessList, guessList, homestayAvailability, homestayDetail, homestayList } from '../logic/homestay.ts'
+import {
+  BusinessListReq,
+  HomestayAvailabilityReq,
+  HomestayAvailabilityResp,
+  HomestayDetailReq,
+  HomestayDetailResp,
+  HomestayListReq,
+  HomestayListResp,
+} from '../schemas/homestay.ts'
 import type { ServiceContext } from '../svc-context.ts'
 
 const listResponse = { 200: HomestayListResp }
@@ -19,5 +27,10 @@ export function homestayRoutes(app: RestApp, svc: ServiceContext): void {
     '/travel/v1/homestay/homestayDetail',
     { schema: { body: HomestayDetailReq, response: { 200: HomestayDetailResp } } },
     (request) => homestayDetail(svc, request.body),
+  )
+  app.post(
+    '/travel/v1/homestay/homestayAvailability',
+    { schema: { body: HomestayAvailabilityReq, response: { 200: HomestayAvailabilityResp } } },
+    (request) => homestayAvailability(svc, request.body),
   )
 }

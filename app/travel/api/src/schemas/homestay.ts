@@ -28,3 +28,15 @@ export const HomestayListResp = Type.Object({ list: Type.Array(Homestay) })
 export type HomestayListResp = Static<typeof HomestayListResp>
 export const HomestayDetailResp = Type.Object({ homestay: Homestay })
 export type HomestayDetailResp = Static<typeof HomestayDetailResp>
+
+export const HomestayAvailabilityReq = Type.Object({
+  id: Id,
+  startTime: Type.Integer({ minimum: 1, maximum: 253_402_300_799, description: 'unix seconds: the check-in day (business calendar)' }),
+  endTime: Type.Integer({ minimum: 1, maximum: 253_402_300_799, description: 'unix seconds: the check-out day, not itself a night' }),
+})
+export const NightAvailability = Type.Object({
+  date: Type.String({ description: 'YYYY-MM-DD: the night from this date to the next' }),
+  free: Type.Boolean({ description: 'false when an order holds it' }),
+})
+export const HomestayAvailabilityResp = Type.Object({ nights: Type.Array(NightAvailability) })
+export type HomestayAvailabilityResp = Static<typeof HomestayAvailabilityResp>
