@@ -482,6 +482,11 @@ const COMPOSE_ENV: Record<string, string> = {
   OTEL_ENDPOINT: 'http://jaeger:4318/v1/traces',
   REDIS_HOST: 'redis:6379',
   KAFKA_BROKERS: 'kafka:9092',
+  // dtm (docker-compose-env.yml) runs the booking saga and calls its branches back by service name.
+  DTM_SERVER: 'dtm:36790',
+  DTM_HTTP_SERVER: 'http://dtm:36789',
+  ORDER_RPC_BRANCH_TARGET: 'order-rpc:9004',
+  TRAVEL_RPC_BRANCH_TARGET: 'travel-rpc:9003',
   USERCENTER_DB: 'mysql://looklook:looklook@mysql:3306/looklook_usercenter',
   TRAVEL_DB: 'mysql://looklook:looklook@mysql:3306/looklook_travel',
   ORDER_DB: 'mysql://looklook:looklook@mysql:3306/looklook_order',

@@ -120,6 +120,9 @@ before(async () => {
   const serverConf = (name: string) => ({ Name: name, ListenOn: '127.0.0.1:0', Timeout: 2000, CpuThreshold: 0 })
   orderRpc = createRpcServer({ conf: serverConf('fake-order-rpc'), logger })
   orderRpc.addService<OrderService>(orderProto, orderServiceName, {
+    // The booking saga's branches: dtm calls them, order-api never does.
+    sagaCreateHomestayOrder: () => Promise.reject(new Error('not used here')),
+    sagaCancelHomestayOrder: () => Promise.reject(new Error('not used here')),
     async createHomestayOrder(req) {
       seen.create.push(req)
       return { sn: sn(999_999) }

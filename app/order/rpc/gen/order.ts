@@ -85,8 +85,22 @@ export interface UserHomestayOrderListResp {
   list: HomestayOrder[]
 }
 
+/**
+ * The booking saga's branch 1 (doc/transactions.md), called by dtm with the same request: the action stores
+ * the priced order as wait-pay, the compensation cancels it. `order` is the priced row as JSON, written
+ * and read by order-rpc only (createHomestayOrder prices it, the action stores exactly that).
+ */
+export interface HomestayOrderSagaReq {
+  sn: string
+  order: string
+}
+
+export type HomestayOrderSagaResp = Record<string, never>
+
 export interface OrderService {
   createHomestayOrder: { req: CreateHomestayOrderReq; resp: CreateHomestayOrderResp }
+  sagaCreateHomestayOrder: { req: HomestayOrderSagaReq; resp: HomestayOrderSagaResp }
+  sagaCancelHomestayOrder: { req: HomestayOrderSagaReq; resp: HomestayOrderSagaResp }
   homestayOrderDetail: { req: HomestayOrderDetailReq; resp: HomestayOrderDetailResp }
   updateHomestayOrderTradeState: { req: UpdateHomestayOrderTradeStateReq; resp: UpdateHomestayOrderTradeStateResp }
   userHomestayOrderList: { req: UserHomestayOrderListReq; resp: UserHomestayOrderListResp }

@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url'
 import { ConfigError, DBConf, extend, loadConfig, RedisConf, RpcClientConf, RpcServerConf, type Static, Type } from '@looklook/conf'
+import { DtmConf } from '@looklook/dtm'
 
 export const OrderRpcConf = extend(RpcServerConf, {
   DB: DBConf,
@@ -9,6 +10,9 @@ export const OrderRpcConf = extend(RpcServerConf, {
   TravelRpc: RpcClientConf,
   MqueueRpc: RpcClientConf,
   UsercenterRpc: RpcClientConf,
+  Dtm: DtmConf,
+  /** The `host:port` dtm calls each branch of the booking saga on. */
+  SagaBranches: Type.Object({ Order: Type.String({ minLength: 1 }), Travel: Type.String({ minLength: 1 }) }),
 })
 export type OrderRpcConf = Static<typeof OrderRpcConf>
 

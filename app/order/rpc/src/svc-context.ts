@@ -1,3 +1,4 @@
+import { DtmClient } from '@looklook/dtm'
 import type { Logger } from '@looklook/logx'
 import { Cache, createPool, createRedis, SqlConn } from '@looklook/model'
 import { createMqueueClient, type MqueueClient } from '@looklook/mqueue-rpc/client'
@@ -9,7 +10,10 @@ import type { OrderRpcConf } from './config.ts'
 export interface ServiceContext {
   config: OrderRpcConf
   logger: Logger
+  /** The looklook_order connection: saga branches run their barrier and their change in one transaction on it. */
+  db: SqlConn
   homestayOrderModel: HomestayOrderModel
+  dtm: DtmClient
   travelRpc: TravelClient
   mqueueRpc: MqueueClient
   usercenterRpc: UsercenterClient
@@ -22,10 +26,13 @@ export function createServiceContext(config: OrderRpcConf, logger: Logger): Serv
   const travelRpc = createTravelClient(config.TravelRpc, logger)
   const mqueueRpc = createMqueueClient(config.MqueueRpc, logger)
   const usercenterRpc = createUsercenterClient(config.UsercenterRpc, logger)
+  const dtm = new DtmClient(config.Dtm)
   return {
     config,
     logger,
+    db,
     homestayOrderModel: new HomestayOrderModel(db, cache),
+    dtm,
     travelRpc,
     mqueueRpc,
     usercenterRpc,
@@ -33,6 +40,7 @@ export function createServiceContext(config: OrderRpcConf, logger: Logger): Serv
       travelRpc.close()
       mqueueRpc.close()
       usercenterRpc.close()
+      dtm.close()
       await db.close()
       cache.redis.disconnect()
     },

@@ -101,6 +101,8 @@ export async function startOrderRpc(): Promise<OrderRpcHarness> {
   const svc = createServiceContext(conf, logger)
   const server = createServer(svc, logger)
   const port = await server.start()
+  // dtm calls the booking saga's order branch on this process, not on the order-rpc ./looklook runs.
+  conf.SagaBranches.Order = `127.0.0.1:${port}`
   const client = createOrderClient({ Endpoints: [`127.0.0.1:${port}`], Timeout: 5000, NonBlock: true }, logger)
   const travelDb = new SqlConn(createPool({ DataSource: conf.DB.DataSource.replace(/\/looklook_order$/, '/looklook_travel'), PoolSize: 2 }))
   return {
@@ -150,9 +152,17 @@ export function newUserId(): number {
   return randomInt(1_000_000_000, 2 ** 47)
 }
 
-/** A stay of `nights` nights starting today, as the api sends it (unix seconds). */
+/** Days after today the next {@link stay} starts: each stay takes nights no earlier one in this process took. */
+let nextStayDay = 0
+
+/**
+ * A stay of `nights` nights, as the api sends it (unix seconds), starting today for the first call and after
+ * the previous call's stay for the next ones: a homestay's night is held by one order, so the stays a test
+ * books never collide.
+ */
 export function stay(nights: number): { liveStartTime: number; liveEndTime: number } {
-  const start = Math.floor(Date.now() / 1000) + 60
+  const start = Math.floor(Date.now() / 1000) + 60 + nextStayDay * 86_400
+  nextStayDay += nights
   return { liveStartTime: start, liveEndTime: start + nights * 86_400 }
 }
 

@@ -66,6 +66,8 @@ class World {
 
   orderRpc: OrderClient = {
     createHomestayOrder: notUsed('createHomestayOrder'),
+    sagaCreateHomestayOrder: notUsed('sagaCreateHomestayOrder'),
+    sagaCancelHomestayOrder: notUsed('sagaCancelHomestayOrder'),
     homestayOrderDetail: async (req) => ({ homestayOrder: this.orders.get(req.sn) ?? null }),
     updateHomestayOrderTradeState: notUsed('updateHomestayOrderTradeState'),
     userHomestayOrderList: notUsed('userHomestayOrderList'),

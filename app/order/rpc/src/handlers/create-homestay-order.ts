@@ -1,11 +1,12 @@
-import { isDuplicateKeyError } from '@looklook/model'
+import { rollbackReasonOf } from '@looklook/dtm'
 import { NeedFood, TradeState } from '@looklook/order-model'
 import { TravelRefusals } from '@looklook/travel-rpc/contract'
 import { UsercenterRefusals } from '@looklook/usercenter-rpc/contract'
-import { CodeError } from '@looklook/xerr'
+import { CodeError, ErrCode } from '@looklook/xerr'
 import type { RpcContext } from '@looklook/zrpc'
 import type { CreateHomestayOrderReq, CreateHomestayOrderResp } from '../../gen/order.ts'
 import { OrderRefusals } from '../contract.ts'
+import { bookingSteps } from '../logic/booking-saga.ts'
 import { dayOf, dayToDate } from '../logic/dates.ts'
 import { priceOrder } from '../logic/pricing.ts'
 import { newOrderSn, newTradeCode } from '../logic/sn.ts'
@@ -41,7 +42,9 @@ async function userExists(svc: ServiceContext, userId: number): Promise<boolean>
 
 /**
  * Books a homestay (doc/order.md, Creating an order): checks the stay and the homestay, prices it from travel-rpc's
- * current prices, stores a snapshot of the homestay in the order and schedules the close job.
+ * current prices, then runs the booking saga on dtm (doc/transactions.md) — order-rpc stores the order with a
+ * snapshot of the homestay, travel-rpc holds its nights — and schedules the close job. Nights another order
+ * holds roll the saga back (the order is cancelled) and answer HOMESTAY_NIGHTS_TAKEN.
  *
  * Scheduling is best effort, as in the Go original: the order is already committed, and failing
  * the call would leave the guest with an order they were told does not exist. A lost close job is
@@ -107,21 +110,38 @@ export async function createHomestayOrder(
     ...price,
   }
 
+  // The saga's gid is the order sn: the order, its barrier rows and its transaction in dtm share one name.
   let sn = ''
   for (let attempt = 1; !sn; attempt++) {
     const candidate = newOrderSn(zone)
-    try {
-      await svc.homestayOrderModel.insert({ ...order, sn: candidate })
+    const outcome = await svc.dtm.submitSaga(candidate, bookingSteps(svc, { ...order, sn: candidate }))
+    if (outcome.status === 'succeed') {
       sn = candidate
-    } catch (err) {
-      if (!isDuplicateKeyError(err) || attempt >= SN_ATTEMPTS) throw err
+    } else if (outcome.status === 'pending') {
+      // dtm keeps retrying a branch that did not answer (travel-rpc down) and ends the saga on its own; the
+      // close job still cancels the order, and frees whatever it holds, if it is never paid.
+      await scheduleClose(svc, candidate, ctx)
+      throw new CodeError(ErrCode.SERVER_COMMON_ERROR, 'the booking is still being confirmed, please look at your orders in a moment', {
+        unavailable: true,
+        cause: new Error(`booking saga ${candidate} not finished yet`),
+      })
+    } else {
+      const reason = rollbackReasonOf(outcome.rollbackReason)
+      if (reason === TravelRefusals.HOMESTAY_NIGHTS_TAKEN.reason) throw TravelRefusals.HOMESTAY_NIGHTS_TAKEN()
+      if (reason !== OrderRefusals.ORDER_SN_TAKEN.reason || attempt >= SN_ATTEMPTS) {
+        throw CodeError.common(undefined, new Error(`booking saga ${candidate} rolled back: ${outcome.rollbackReason}`))
+      }
     }
   }
 
+  await scheduleClose(svc, sn, ctx)
+  return { sn }
+}
+
+async function scheduleClose(svc: ServiceContext, sn: string, ctx: RpcContext): Promise<void> {
   try {
     await svc.mqueueRpc.aqDeferHomestayOrderClose({ sn })
   } catch (err) {
     ctx.logger.error({ err, sn }, 'scheduling the order close job failed; the scheduler sweep will cancel the order if it stays unpaid')
   }
-  return { sn }
 }
