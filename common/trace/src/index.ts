@@ -8,7 +8,8 @@ import type { TTelemetryConf } from '@looklook/conf'
 import { context, propagation, trace } from '@opentelemetry/api'
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks'
 import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } from '@opentelemetry/core'
-import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http'
+import { OTLPTraceExporter as OTLPJsonTraceExporter } from '@opentelemetry/exporter-trace-otlp-http'
+import { OTLPTraceExporter as OTLPProtoTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto'
 import { resourceFromAttributes } from '@opentelemetry/resources'
 import {
   AlwaysOffSampler,
@@ -22,7 +23,7 @@ import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node'
 import { ATTR_SERVICE_NAME } from '@opentelemetry/semantic-conventions'
 import { resolveTelemetry, type TelemetrySettings } from './settings.ts'
 
-export { resolveTelemetry, type SamplerName, type TelemetrySettings } from './settings.ts'
+export { type OtlpProtocol, resolveTelemetry, type SamplerName, type TelemetrySettings } from './settings.ts'
 
 export interface Tracing {
   /** Whether spans leave the process (an endpoint is configured). */
@@ -39,7 +40,8 @@ export interface Tracing {
 export function initTracing(conf: TTelemetryConf | undefined, serviceName: string, env: NodeJS.ProcessEnv = process.env): Tracing {
   const settings = resolveTelemetry(conf, serviceName, env)
   const exporting = settings.endpoint !== ''
-  const spanProcessors = exporting ? [new BatchSpanProcessor(new OTLPTraceExporter({ url: settings.endpoint }))] : []
+  const Exporter = settings.protocol === 'http/json' ? OTLPJsonTraceExporter : OTLPProtoTraceExporter
+  const spanProcessors = exporting ? [new BatchSpanProcessor(new Exporter({ url: settings.endpoint }))] : []
   const provider = new NodeTracerProvider({
     resource: resourceFromAttributes({ [ATTR_SERVICE_NAME]: settings.serviceName }),
     sampler: samplerOf(settings),

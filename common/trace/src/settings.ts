@@ -31,7 +31,12 @@ export interface TelemetrySettings {
   sampler: SamplerName
   /** The share of traces kept by the `*traceidratio` samplers, 0..1. */
   ratio: number
+  /** How spans are encoded on the wire: protobuf (the OTLP default, cheapest for both ends) or JSON. */
+  protocol: OtlpProtocol
 }
+
+/** The OTLP/HTTP encodings, in the vocabulary of `OTEL_EXPORTER_OTLP_PROTOCOL`. */
+export type OtlpProtocol = 'http/protobuf' | 'http/json'
 
 function envValue(env: NodeJS.ProcessEnv, name: string): string | undefined {
   // The OpenTelemetry specification reads an empty variable as an unset one.
@@ -60,7 +65,9 @@ function ratioOf(text: string): number {
  * - service name: `OTEL_SERVICE_NAME`, `Telemetry.Name`, the process name;
  * - sampler: `OTEL_TRACES_SAMPLER` with `OTEL_TRACES_SAMPLER_ARG` (default ratio 1), else
  *   `parentbased_traceidratio` with `Telemetry.Sampler` when exporting and `parentbased_always_off`
- *   when not (a sampled caller is still followed, nothing of this process's own is recorded).
+ *   when not (a sampled caller is still followed, nothing of this process's own is recorded);
+ * - protocol: `OTEL_EXPORTER_OTLP_TRACES_PROTOCOL`, `OTEL_EXPORTER_OTLP_PROTOCOL`, `http/protobuf`
+ *   (`grpc` is not offered: spans go to the collector's OTLP/HTTP port).
  *
  * Throws on values it cannot honour (an unknown sampler or exporter, a ratio outside 0..1, a
  * `Telemetry.Batcher` other than `otlphttp`), so a misconfigured process fails at boot.
@@ -98,7 +105,12 @@ export function resolveTelemetry(
     ratio = conf?.Sampler ?? 1
   }
 
-  return { serviceName: envValue(env, 'OTEL_SERVICE_NAME') ?? (conf?.Name || processName), endpoint, sampler, ratio }
+  const protocol = envValue(env, 'OTEL_EXPORTER_OTLP_TRACES_PROTOCOL') ?? envValue(env, 'OTEL_EXPORTER_OTLP_PROTOCOL') ?? 'http/protobuf'
+  if (protocol !== 'http/protobuf' && protocol !== 'http/json') {
+    throw new Error(`OTEL_EXPORTER_OTLP_PROTOCOL "${protocol}" is not supported; use http/protobuf or http/json`)
+  }
+
+  return { serviceName: envValue(env, 'OTEL_SERVICE_NAME') ?? (conf?.Name || processName), endpoint, sampler, ratio, protocol }
 }
 
 function mapDefined<T>(v: string | undefined, f: (s: string) => T): T | undefined {

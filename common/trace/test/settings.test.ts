@@ -14,6 +14,7 @@ test('without standard variables the yaml decides: its endpoint, name and ratio 
     endpoint: 'http://127.0.0.1:4318/v1/traces',
     sampler: 'parentbased_traceidratio',
     ratio: 0.25,
+    protocol: 'http/protobuf',
   })
   // No endpoint: only a sampled caller is followed, and the process name names the service.
   assert.deepEqual(resolveTelemetry({ ...yaml, Name: '', Endpoint: '' }, 'order-rpc', {}), {
@@ -21,6 +22,7 @@ test('without standard variables the yaml decides: its endpoint, name and ratio 
     endpoint: '',
     sampler: 'parentbased_always_off',
     ratio: 0.25,
+    protocol: 'http/protobuf',
   })
   assert.equal(resolveTelemetry(undefined, 'identity-api', {}).endpoint, '')
 })
@@ -99,42 +101,79 @@ test('the chosen sampler is the one installed: always_off ignores a sampled call
   }
 })
 
-test('spans go to the endpoint of OTEL_EXPORTER_OTLP_ENDPOINT under OTEL_SERVICE_NAME, not to the yaml endpoint', async () => {
-  const bodies: string[] = []
-  const receiver = createServer((req, res) => {
-    let body = ''
-    req.setEncoding('utf8')
-    req.on('data', (c: string) => {
-      body += c
-    })
+interface Received {
+  type: string
+  body: Buffer
+}
+
+/** An OTLP/HTTP receiver on a free loopback port, keeping every traces request it gets. */
+async function receiver(): Promise<{ url: string; received: Received[]; close: () => Promise<void> }> {
+  const received: Received[] = []
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = []
+    req.on('data', (c: Buffer) => chunks.push(c))
     req.on('end', () => {
-      if (req.method === 'POST' && req.url === '/v1/traces') bodies.push(body)
-      res.writeHead(200, { 'content-type': 'application/json' })
-      res.end('{}')
+      if (req.method === 'POST' && req.url === '/v1/traces')
+        received.push({ type: req.headers['content-type'] ?? '', body: Buffer.concat(chunks) })
+      res.writeHead(200, { 'content-type': req.headers['content-type'] ?? 'application/json' })
+      res.end()
     })
   })
-  await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve))
-  const addr = receiver.address()
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const addr = server.address()
   const port = typeof addr === 'object' && addr ? addr.port : 0
+  return { url: `http://127.0.0.1:${port}`, received, close: () => new Promise<void>((resolve) => server.close(() => resolve())) }
+}
+
+async function exportOneSpan(env: NodeJS.ProcessEnv): Promise<{ name: string; received: Received[] }> {
+  const r = await receiver()
   const name = `span-${randomBytes(4).toString('hex')}`
   // The yaml points at a port nothing listens on: only the standard variable can make the export arrive.
   const tracing = initTracing({ ...yaml, Endpoint: 'http://127.0.0.1:1/v1/traces' }, 'x', {
-    OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${port}`,
+    OTEL_EXPORTER_OTLP_ENDPOINT: r.url,
     OTEL_SERVICE_NAME: 'order-rpc-env',
     OTEL_TRACES_SAMPLER: 'always_on',
+    ...env,
   })
   try {
     assert.equal(tracing.exporting, true)
     trace.getTracer('t').startSpan(name).end()
   } finally {
     await tracing.shutdown()
-    await new Promise<void>((resolve) => receiver.close(() => resolve()))
+    await r.close()
   }
-  const body = bodies.find((b) => b.includes(name))
-  assert.ok(body, `the span was not exported (${bodies.length} requests)`)
+  return { name, received: r.received }
+}
+
+test('spans go to the endpoint of OTEL_EXPORTER_OTLP_ENDPOINT under OTEL_SERVICE_NAME, not to the yaml endpoint', async () => {
+  const { name, received } = await exportOneSpan({ OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json' })
+  const body = received.map((r) => r.body.toString('utf8')).find((b) => b.includes(name))
+  assert.ok(body, `the span was not exported (${received.length} requests)`)
   const parsed = JSON.parse(body) as {
     resourceSpans: { resource: { attributes: { key: string; value: { stringValue?: string } }[] } }[]
   }
   const service = parsed.resourceSpans[0]?.resource.attributes.find((a) => a.key === 'service.name')?.value.stringValue
   assert.equal(service, 'order-rpc-env')
+})
+
+test('spans travel as protobuf unless a protocol variable asks for JSON', async () => {
+  assert.equal(resolveTelemetry(yaml, 'x', {}).protocol, 'http/protobuf')
+  assert.equal(resolveTelemetry(yaml, 'x', { OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json' }).protocol, 'http/json')
+  assert.equal(
+    resolveTelemetry(yaml, 'x', { OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json', OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: 'http/protobuf' }).protocol,
+    'http/protobuf',
+    'the traces-specific variable wins',
+  )
+  assert.throws(
+    () => resolveTelemetry(yaml, 'x', { OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc' }),
+    /OTEL_EXPORTER_OTLP_PROTOCOL "grpc" is not supported/,
+  )
+
+  const { name, received } = await exportOneSpan({})
+  const request = received.find((r) => r.body.includes(name))
+  assert.ok(request, `the span was not exported (${received.length} requests)`)
+  assert.equal(request.type, 'application/x-protobuf')
+  // Protobuf carries strings as raw bytes: the span name and the service name are in the body, and it is not JSON.
+  assert.ok(request.body.includes('order-rpc-env'))
+  assert.throws(() => JSON.parse(request.body.toString('utf8')))
 })
