@@ -10,7 +10,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { test } from 'node:test'
 import { promisify } from 'node:util'
-import { post, registerUser } from '@looklook/testkit'
+import { copyHomestay, post, registerUser } from '@looklook/testkit'
 import { ENV_FILE, exampleForPattern, exampleOf, HTTP_DIR } from '../../scripts/gen-http.ts'
 import { apiDocsBase, getJson, type OpenApiDoc, ROOT } from './apis.ts'
 import { type HttpRequestBlock, HttpSession, readHttpFile } from './http-file.ts'
@@ -91,8 +91,10 @@ test('one request per route the gateway documents, with the token exactly where 
 test('every generated request answers through the real gateway: never 5xx or 404, and the reads 200', async () => {
   const user = await registerUser()
   const list = await post<{ list: { id: number }[] }>('/travel/v1/homestay/homestayList', { page: 1, pageSize: 10 })
-  const homestayId = list.body.data?.list[0]?.id
-  assert.ok(homestayId, list.text)
+  const seeded = list.body.data?.list[0]?.id
+  assert.ok(seeded, list.text)
+  // A copy of it: a night is held by one order, and other tests book the seeded homestays.
+  const homestayId = await copyHomestay(seeded)
   const day = 86_400
   const now = Math.floor(Date.now() / 1000)
   const order = await post<{ orderSn: string }>(

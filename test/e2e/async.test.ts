@@ -9,7 +9,7 @@ import { execFileSync } from 'node:child_process'
 import { randomUUID } from 'node:crypto'
 import { after, before, describe, test } from 'node:test'
 import { fileURLToPath } from 'node:url'
-import { post, registerUser, request, type TestUser, type TokenTriple, waitFor } from '@looklook/testkit'
+import { copyHomestay, freshStay, post, registerUser, request, type TestUser, type TokenTriple, waitFor } from '@looklook/testkit'
 import { Kafka, logLevel } from 'kafkajs'
 import { createMqueueClient, type MqueueClient } from '../../app/mqueue/rpc/src/client.ts'
 import type { UserHomestayOrderDetailResp as OrderDetail } from '../../app/order/api/src/schemas/homestay-order.ts'
@@ -51,13 +51,12 @@ async function wxMiniUser(): Promise<{ token: string; openid: string }> {
   return { token: auth.body.data?.accessToken ?? '', openid }
 }
 
-/** A two-night stay from tomorrow in one of the seeded homestays. */
+/** A two-night stay from tomorrow in a copy of one of the seeded homestays (its nights are this test's own). */
 async function createOrder(token: string): Promise<string> {
-  const tomorrow = Math.floor(Date.now() / 1000) + 86_400
-  const homestayId = 1 + Math.floor(Math.random() * 10)
+  const homestayId = await copyHomestay(1 + Math.floor(Math.random() * 10))
   const res = await post<{ orderSn: string }>(
     `${ORDER}/createHomestayOrder`,
-    { homestayId, isFood: false, liveStartTime: tomorrow, liveEndTime: tomorrow + 2 * 86_400, livePeopleNum: 1, remark: 'async e2e' },
+    { homestayId, isFood: false, ...freshStay(2, 1), livePeopleNum: 1, remark: 'async e2e' },
     { token },
   )
   assert.equal(res.status, 200, res.text)

@@ -8,7 +8,7 @@ import { execFileSync } from 'node:child_process'
 import { randomUUID, verify, X509Certificate } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
-import { post, request, type TokenTriple, waitFor } from '@looklook/testkit'
+import { copyHomestay, freshStay, post, request, type TokenTriple, waitFor } from '@looklook/testkit'
 import { createConnection } from 'mysql2/promise'
 import type { UserHomestayOrderDetailResp, UserHomestayOrderListView } from '../../app/order/api/src/schemas/homestay-order.ts'
 import type { Homestay } from '../../app/travel/api/src/schemas/homestay.ts'
@@ -81,13 +81,19 @@ export async function wxGuest(prefix = 'pay'): Promise<WxGuest> {
   return { token, openid, userId: userIdOf(token) }
 }
 
-/** A seeded on-sale homestay for two with meals, from the preferred list. */
+/**
+ * An on-sale homestay for two with meals: a copy of one from the seeded preferred list, of this caller's
+ * own, so no other test's orders hold its nights (a night is held by one order).
+ */
 export async function bookableHomestay(): Promise<Homestay> {
   const res = await post<{ list: Homestay[] }>('/travel/v1/homestay/homestayList', { page: 1, pageSize: 20 })
   assert.equal(res.status, 200, res.text)
   const found = res.body.data?.list.find((h) => h.rowState === 1 && h.peopleNum >= 2 && h.foodPrice > 0)
   assert.ok(found, 'the seeded catalogue has an on-sale homestay for two with meals')
-  return found
+  const detail = await post<{ homestay: Homestay }>('/travel/v1/homestay/homestayDetail', { id: await copyHomestay(found.id) })
+  assert.equal(detail.status, 200, detail.text)
+  assert.ok(detail.body.data)
+  return detail.body.data.homestay
 }
 
 /** Midnight (China time) `daysAhead` days from now, as unix seconds: a stay of whole calendar days. */
@@ -96,12 +102,14 @@ export function chinaMidnight(daysAhead: number): number {
   return (day + daysAhead) * 86_400 - 8 * 3600
 }
 
-/** Books `nights` nights for `people` guests with meals, starting in three days; returns the order sn. */
+/**
+ * Books `nights` nights for `people` guests with meals, starting in three days or, after earlier bookings
+ * of this test file, where the previous one ended; returns the order sn.
+ */
 export async function createOrder(token: string, homestayId: number, nights = 2, people = 2): Promise<string> {
-  const start = chinaMidnight(3)
   const res = await post<{ orderSn: string }>(
     `${ORDER}/createHomestayOrder`,
-    { homestayId, isFood: true, liveStartTime: start, liveEndTime: start + nights * 86_400, livePeopleNum: people, remark: 'payment e2e' },
+    { homestayId, isFood: true, ...freshStay(nights, 3), livePeopleNum: people, remark: 'payment e2e' },
     { token },
   )
   assert.equal(res.status, 200, res.text)

@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict'
 import { before, describe, test } from 'node:test'
-import { post, registerUser, type TestUser } from '@looklook/testkit'
+import { copyHomestay, freshStay, post, registerUser, type TestUser } from '@looklook/testkit'
 import type {
   UserHomestayOrderDetailResp as Detail,
   UserHomestayOrderListView as ListItem,
@@ -25,12 +25,16 @@ before(async () => {
   assert.equal(res.status, 200, res.text)
   const bookable = res.body.data?.list.find((h) => h.rowState === 1 && h.peopleNum >= 2 && h.foodPrice > 0)
   assert.ok(bookable, 'the seeded catalogue has an on-sale homestay for two with meals')
-  homestay = bookable
+  // This file's own copy of it: a night is held by one order, and other tests book the seeded ones.
+  const copy = await post<{ homestay: HomestayView }>('/travel/v1/homestay/homestayDetail', { id: await copyHomestay(bookable.id) })
+  assert.equal(copy.status, 200, copy.text)
+  assert.ok(copy.body.data)
+  homestay = copy.body.data.homestay
 })
 
+/** Nights no earlier stay of this file holds, starting today. */
 function stay(nights: number) {
-  const start = Math.floor(Date.now() / 1000) + 60
-  return { liveStartTime: start, liveEndTime: start + nights * 86_400 }
+  return freshStay(nights, 0)
 }
 
 async function createOrder(user: TestUser, over: Record<string, unknown> = {}): Promise<string> {

@@ -1,7 +1,7 @@
 // The booking journey the trace tests drive through the gateway: a WeChat mini-program user (through the
 // sandbox on :8960), an order for seeded homestay 1, its WeChat Pay prepay, and the sandbox paying it.
 import { randomUUID } from 'node:crypto'
-import { type ApiEnvelope, post, type TokenTriple } from '@looklook/testkit'
+import { type ApiEnvelope, copyHomestay, freshStay, post, type TokenTriple } from '@looklook/testkit'
 
 export const SANDBOX = 'http://127.0.0.1:8960'
 
@@ -31,13 +31,14 @@ export async function wxUser(): Promise<string> {
   return data('wxMiniAuth', auth).accessToken
 }
 
-/** createHomestayOrder for seeded homestay 1, one night a week from now; extra headers (e.g. traceparent) go along. */
+/**
+ * createHomestayOrder for a copy of seeded homestay 1 (its nights are this caller's own), one night a week from
+ * now; extra headers (e.g. traceparent) go along.
+ */
 export async function createOrder(token: string, headers: Record<string, string> = {}): Promise<string> {
-  const day = 86_400
-  const start = Math.floor(Date.now() / 1000) + 7 * day
   const res = await post<{ orderSn: string }>(
     '/order/v1/homestayOrder/createHomestayOrder',
-    { homestayId: 1, isFood: false, liveStartTime: start, liveEndTime: start + day, livePeopleNum: 1, remark: 'trace test' },
+    { homestayId: await copyHomestay(1), isFood: false, ...freshStay(1, 7), livePeopleNum: 1, remark: 'trace test' },
     { token, headers },
   )
   return data('createHomestayOrder', res).orderSn

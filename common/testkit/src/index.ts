@@ -6,6 +6,7 @@ import { randomInt } from 'node:crypto'
 import { Writable } from 'node:stream'
 import { createLogger, type Logger } from '@looklook/logx'
 
+export { copyHomestay, freshStay } from './bookings.ts'
 export { sparePort } from './ports.ts'
 
 /** Base URL of the gateway (override with LOOKLOOK_GATEWAY). */
