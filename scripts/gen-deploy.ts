@@ -373,6 +373,18 @@ function apiRoutes(apis: Process[], local: boolean, base: string): Record<string
   }
 }
 
+/** Exact locations for the sandbox's login and pay routes, when the repository has the sandbox (a local run starts it). */
+function sandboxLocations(base: string): readonly string[] {
+  const sandbox = registered({ root: base }).find((p) => p.name === SANDBOX_NAME)
+  if (sandbox?.port === undefined) return ['# (no WeChat sandbox in this repository)']
+  return ['/sandbox/login', '/sandbox/pay'].flatMap((path, i) => [
+    ...(i > 0 ? [''] : []),
+    `location = ${path} {`,
+    `  proxy_pass http://127.0.0.1:${sandbox.port};`,
+    '}',
+  ])
+}
+
 /**
  * The gateway's nginx.conf and looklook-gateway.conf for local runs (`./looklook up`: loopback, paths under
  * data/nginx/, a worker per core) or for containers (Compose and Kubernetes: the apis' Service names as
@@ -388,6 +400,9 @@ export function gatewayFiles(target: 'local' | 'container', apis: Process[], bas
         access_log: 'logs/access.log',
         temp: 'tmp',
         listen: [`listen 127.0.0.1:${GATEWAY_PORT};`, `listen [::1]:${GATEWAY_PORT};`],
+        // Relative to nginx's prefix, data/nginx/ (scripts/nginx.sh).
+        'web-root': '../../web/dist',
+        'sandbox-locations': sandboxLocations(base),
       }
     : {
         worker_processes: String(GATEWAY_CPUS),
@@ -395,6 +410,9 @@ export function gatewayFiles(target: 'local' | 'container', apis: Process[], bas
         access_log: '/dev/stdout',
         temp: '/tmp',
         listen: [`listen ${GATEWAY_PORT};`],
+        // The gateway image carries no web build: / answers the JSON 404 there.
+        'web-root': '/usr/share/nginx/looklook-web',
+        'sandbox-locations': ['# (local runs only)'],
       }
   Object.assign(values, apiRoutes(apis, local, base))
   const render = (file: (typeof GATEWAY_FILES)[number]): string => {
@@ -504,6 +522,7 @@ const COMPOSE_ENV: Record<string, string> = {
 const MYSQL_LOCAL = /^(mysql:\/\/[^@/]*@)(?:127\.0\.0\.1|localhost):(?=3306\/)/
 
 const SANDBOX_DIR = 'tools/wechat-sandbox'
+const SANDBOX_NAME = 'wechat-sandbox'
 /**
  * The sandbox writes its merchant keys and certificates to data/wechat, payment reads them from there; the
  * shared volume is mounted at data/, its parent, because the sandbox builds the folder beside it and

@@ -199,15 +199,22 @@ async function ownDocument(dir: string): Promise<Document> {
 
 const METHODS = ['get', 'put', 'post', 'delete', 'patch'] as const
 
-/** The routes of every api as clients reach them through the gateway, api by api in name order, routes in declaration order. */
-export async function gatewayRoutes(base = root): Promise<Map<string, HttpRoute[]>> {
+/** Every api's own document and its gateway view (served at `server`), api by api in name order. */
+export async function gatewayViews(base = root, server = '{{gateway}}'): Promise<{ own: Document; view: Document }[]> {
   // The gateway's rules as tools/api-docs reads them, from this checkout's files and the default environment.
-  const conf = loadApiDocsConf({})
-  const rules = await readGatewayRules(conf, {})
-  const out = new Map<string, HttpRoute[]>()
+  const rules = await readGatewayRules(loadApiDocsConf({}), {})
+  const out: { own: Document; view: Document }[] = []
   for (const { dir } of apiDirs(base)) {
     const own = await ownDocument(dir)
-    const view = gatewayView(own as never, rules, '{{gateway}}').doc as unknown as Document
+    out.push({ own, view: gatewayView(own as never, rules, server).doc as unknown as Document })
+  }
+  return out
+}
+
+/** The routes of every api as clients reach them through the gateway, api by api in name order, routes in declaration order. */
+export async function gatewayRoutes(base = root): Promise<Map<string, HttpRoute[]>> {
+  const out = new Map<string, HttpRoute[]>()
+  for (const { own, view } of await gatewayViews(base)) {
     const routes: HttpRoute[] = []
     for (const [path, item] of Object.entries(view.paths ?? {})) {
       for (const method of METHODS) {

@@ -11,6 +11,7 @@
  *           the local and container gateway confs (scripts/gen-deploy.ts)
  *   http    every api's OpenAPI document → deploy/http/*.http, the request collection (scripts/gen-http.ts)
  *   model   deploy/sql/*.sql → app/<domain>/model/src/gen/<table>.ts, columns, keys and row type (scripts/gen-model.ts)
+ *   web     the gateway's merged OpenAPI document → web/src/api/gen/gateway.ts, the web app's api types (scripts/gen-web.ts)
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
@@ -20,6 +21,7 @@ import { leftovers as deployLeftovers, render as renderDeploy } from './gen-depl
 import { leftovers as httpLeftovers, render as renderHttp } from './gen-http.ts'
 import { leftovers as modelLeftovers, render as renderModel } from './gen-model.ts'
 import { render as renderProto } from './gen-proto.ts'
+import { render as renderWeb } from './gen-web.ts'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
 
@@ -35,6 +37,7 @@ export const generators: Generator[] = [
   { name: 'deploy', render: () => renderDeploy(), leftovers: (files) => deployLeftovers(files) },
   { name: 'http', render: () => renderHttp(), leftovers: (files) => httpLeftovers(files) },
   { name: 'model', render: () => renderModel(), leftovers: (files) => modelLeftovers(files) },
+  { name: 'web', render: () => renderWeb() },
 ]
 
 /** The files of the named generators (all by default) that differ from what is on disk (missing ones included), and the leftovers. */

@@ -5,6 +5,9 @@
 NGINX_PORT=8888
 NGINX_PREFIX="$DATA/nginx"
 NGINX_CONF="$ROOT/deploy/nginx/nginx.conf"
+# The web app the gateway serves at / is built before it starts (or reloads).
+# shellcheck source=scripts/web.sh
+source "$ROOT/scripts/web.sh"
 
 nginx_cmd() { nginx -p "$NGINX_PREFIX/" -c "$NGINX_CONF" "$@"; }
 
@@ -14,6 +17,7 @@ nginx_healthy() {
 
 nginx_up() {
   apt_install nginx
+  web_build
   mkdir -p "$NGINX_PREFIX/logs" "$NGINX_PREFIX/tmp"
   ensure_dirs
   nginx_cmd -t -q >>"$LOG_DIR/nginx.log" 2>&1 || fail_with_log nginx "nginx -t rejected deploy/nginx (see the log)"

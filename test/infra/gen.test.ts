@@ -22,7 +22,7 @@ describe('./looklook gen', () => {
   test('--check passes when every generated file matches its source', () => {
     const r = gen(scratch.dir, '--check')
     assert.equal(r.status, 0, r.out)
-    assert.match(r.out, /up to date \(proto, deploy, http, model\)/)
+    assert.match(r.out, /up to date \(proto, deploy, http, model, web\)/)
   })
 
   test('a hand-edited generated file fails --check by name; gen rewrites it', () => {

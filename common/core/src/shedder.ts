@@ -6,7 +6,7 @@
  * seen in the window, scaled down further the more the CPU is overloaded (to at least 10 %).
  */
 import { readFileSync } from 'node:fs'
-import type { EventLoopUtilization } from 'node:perf_hooks'
+import { type EventLoopUtilization, performance } from 'node:perf_hooks'
 
 /** The outcome of an admitted request. `pass` feeds throughput and latency stats; `fail` only frees the slot. */
 export interface ShedderPromise {
