@@ -20,8 +20,24 @@ export const WEB_API_TYPES = 'web/src/api/gen/gateway.ts'
 /** The web app reaches the gateway on its own origin (nginx serves it, Vite's dev server proxies it). */
 const SERVER = '/'
 
+type Operations = Record<string, Record<string, { operationId?: string }>>
+
+/**
+ * Operation ids are unique within an api, not across the gateway (two apis may each have a `detail`),
+ * and openapi-typescript wants them unique: a shared one is qualified by its api, e.g. `usercenter-api.detail`.
+ */
+function qualifyOperationIds(views: { info: { title: string }; paths?: unknown }[]): void {
+  const ops = views.flatMap((v) =>
+    Object.values((v.paths ?? {}) as Operations).flatMap((item) => Object.values(item).map((op) => ({ api: v.info.title, op }))),
+  )
+  const seen = new Map<string, number>()
+  for (const { op } of ops) if (op.operationId) seen.set(op.operationId, (seen.get(op.operationId) ?? 0) + 1)
+  for (const { api, op } of ops) if (op.operationId && (seen.get(op.operationId) ?? 0) > 1) op.operationId = `${api}.${op.operationId}`
+}
+
 export async function render(base = root): Promise<Map<string, string>> {
   const views = (await gatewayViews(base, SERVER)).map(({ view }) => view)
+  qualifyOperationIds(views)
   const merged = mergeViews(views as never, SERVER)
   const ast = await openapiTS(merged as never, { alphabetize: false, exportType: false })
   const header = [
