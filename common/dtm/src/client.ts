@@ -54,6 +54,13 @@ export function grpcStep<R extends object>(
   return { action: `${target}${action.path}`, compensate: `${target}${compensate.path}`, payload: action.requestSerialize(req) }
 }
 
+/** A msg action calling `method` of `serviceName` on `target` with `req` (see {@link DtmClient.submitMsg}). */
+export function grpcAction<R extends object>(target: string, proto: URL | string, serviceName: string, method: string, req: R) {
+  const def = serviceDefinition(proto, serviceName)[method]
+  if (!def) throw new Error(`${serviceName} has no method ${method}`)
+  return { action: `${target}${def.path}`, payload: def.requestSerialize(req) }
+}
+
 /**
  * A client of dtm's gRPC API (`dtmgimp.Dtm`: NewGid, Submit) and its HTTP query API. Submitting over gRPC
  * makes the transaction's protocol grpc: dtm then calls the branches over gRPC, with the payloads as raw
@@ -126,6 +133,35 @@ export class DtmClient {
     if (q.status === 'succeed') return { status: 'succeed' }
     if (q.status === 'failed' || q.status === 'aborting') return { status: 'failed', rollbackReason: q.rollbackReason }
     return { status: 'pending' }
+  }
+
+  /**
+   * Submits a msg transaction without waiting: dtm calls each action (op `action`, trans_type `msg`) until it
+   * answers OK, retrying with backoff, however long that takes. For work that must happen once its cause is
+   * committed, when the callee cannot be reached now. A gid dtm already has is not submitted twice.
+   */
+  async submitMsg(gid: string, actions: readonly { action: string; payload: Buffer }[]): Promise<void> {
+    const req = {
+      Gid: gid,
+      TransType: 'msg',
+      Steps: JSON.stringify(actions.map((a) => ({ action: a.action }))),
+      BinPayloads: actions.map((a) => a.payload),
+      TransOptions: { WaitResult: false, RetryInterval: this.conf.RetryInterval },
+    }
+    try {
+      await this.#call('Submit', req, this.conf.Timeout)
+    } catch (err) {
+      // dtm refuses a second submit of a gid it stored (ABORTED "current status ..."): the first one stands.
+      if (
+        (err as ServiceError).code === 10 &&
+        (await this.query(gid).then(
+          () => true,
+          () => false,
+        ))
+      )
+        return
+      throw outage(`dtm Submit of msg ${gid} failed`, err)
+    }
   }
 
   /** A transaction as dtm's query API shows it (`GET /api/dtmsvr/query?gid=`); throws when dtm does not know it. */

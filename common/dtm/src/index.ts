@@ -5,5 +5,5 @@
  */
 export { BARRIER_TABLE, type BarrierOutcome, withBarrier } from './barrier.ts'
 export { asBranch, type BranchInfo, type BranchOp, branchFailure, branchInfoOf, branchMetadata, rollbackReasonOf } from './branch.ts'
-export { DtmClient, grpcStep, type SagaOutcome, type SagaStep, type TransQuery, type TransStatus } from './client.ts'
+export { DtmClient, grpcAction, grpcStep, type SagaOutcome, type SagaStep, type TransQuery, type TransStatus } from './client.ts'
 export { DtmConf } from './conf.ts'

@@ -16,6 +16,12 @@ export type CloseOutcome = 'closed' | 'paid' | 'not-wait-pay' | 'changed-meanwhi
 export async function closeUnpaidOrder(svc: ServiceContext, sn: string): Promise<CloseOutcome> {
   const { homestayOrder } = await svc.orderRpc.homestayOrderDetail({ sn })
   if (!homestayOrder) return 'missing'
+  if (homestayOrder.tradeState === TradeState.cancelled) {
+    // Cancelled already, perhaps by an earlier try of this job that failed after the cancel: the repeat is a
+    // no-op for the order that repeats the release of its nights (order-rpc), so the retry finishes it.
+    await svc.orderRpc.updateHomestayOrderTradeState({ sn, tradeState: TradeState.cancelled })
+    return 'not-wait-pay'
+  }
   if (homestayOrder.tradeState !== TradeState.waitPay) return 'not-wait-pay'
   const { paymentDetail } = await svc.paymentRpc.GetPaymentSuccessRefundByOrderSn({ orderSn: sn })
   if (paymentDetail && paymentDetail.id > 0) {

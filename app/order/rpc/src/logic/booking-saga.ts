@@ -1,7 +1,8 @@
-import { branchMetadata, grpcStep, type SagaStep } from '@looklook/dtm'
+import { branchMetadata, grpcAction, grpcStep, type SagaStep } from '@looklook/dtm'
 import type { InsertData } from '@looklook/model'
 import type { HomestayOrder, homestayOrderTable } from '@looklook/order-model'
 import { type NightsReq, travelProto, travelServiceName } from '@looklook/travel-rpc/gen'
+import { CodeError } from '@looklook/xerr'
 import { type HomestayOrderSagaReq, orderProto, orderServiceName } from '../../gen/order.ts'
 import type { ServiceContext } from '../svc-context.ts'
 
@@ -57,12 +58,24 @@ export function bookingSteps(svc: ServiceContext, order: PricedOrder & { sn: str
 
 /**
  * Frees an order's nights when it leaves the booked states (cancelled, closed, expired, refunded): the
- * compensation of its saga's branch 2, called by order-rpc itself with the metadata dtm would send. The
+ * compensation of its saga's branch 2, called by order-rpc itself with the metadata dtm would send, or
+ * handed to dtm when travel-rpc cannot be reached. The
  * barrier makes it safe to repeat and to race dtm's own compensation, and if the reservation is still on
  * its way (dtm retrying it) it arrives after this and is skipped, so a cancelled order never holds nights.
  */
 export async function releaseOrderNights(svc: ServiceContext, order: HomestayOrder): Promise<void> {
-  await svc.travelRpc.releaseNights(nightsOf(order), {
-    metadata: branchMetadata({ gid: order.sn, transType: 'saga', branchId: NIGHTS_BRANCH, op: 'compensate' }),
-  })
+  const nights = nightsOf(order)
+  try {
+    await svc.travelRpc.releaseNights(nights, {
+      metadata: branchMetadata({ gid: order.sn, transType: 'saga', branchId: NIGHTS_BRANCH, op: 'compensate' }),
+    })
+  } catch (err) {
+    if (!(err instanceof CodeError && err.unavailable)) throw err
+    // travel-rpc is down: dtm delivers the release when it is back, retrying as long as it takes (a msg
+    // transaction, which travel-rpc runs as this same compensation).
+    svc.logger.warn({ err, sn: order.sn }, 'travel-rpc unreachable: the release of the nights goes through dtm')
+    await svc.dtm.submitMsg(`${order.sn}-release`, [
+      grpcAction(svc.config.SagaBranches.Travel, travelProto, travelServiceName, 'releaseNights', nights),
+    ])
+  }
 }
