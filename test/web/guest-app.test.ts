@@ -14,9 +14,13 @@ import { checkScreen, DESKTOP, fitsWidth, launch, newContext, PHONE, watchErrors
 
 let browser: Browser
 
-before(async () => {
-  browser = await launch()
-})
+// The first run on a machine installs Chromium with apt first: longer than a test may take.
+before(
+  async () => {
+    browser = await launch()
+  },
+  { timeout: 600_000 },
+)
 
 after(async () => {
   await browser?.close()
