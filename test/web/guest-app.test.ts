@@ -82,6 +82,19 @@ describe('the guest web app', () => {
     const unknown = await fetch('http://127.0.0.1:8888/no/such/route', { method: 'POST', body: '{}' })
     assert.equal(unknown.status, 404)
     assert.deepEqual(await unknown.json(), { code: 100001, msg: 'route not found' })
+
+    // The hashed bundle is JavaScript, cached for good; index.html is revalidated.
+    assert.equal(home.headers.get('cache-control'), 'no-cache')
+    const script = /<script type="module" crossorigin src="(\/assets\/[^"]+\.js)"/.exec(await home.text())?.[1]
+    assert.ok(script, 'index.html loads its bundle from /assets/')
+    const bundle = await fetch(`http://127.0.0.1:8888${script}`)
+    assert.equal(bundle.status, 200)
+    assert.match(bundle.headers.get('content-type') ?? '', /^text\/javascript/)
+    assert.match(bundle.headers.get('cache-control') ?? '', /immutable/)
+
+    // An api prefix stays the api's, even for a browser asking for HTML.
+    const api = await fetch('http://127.0.0.1:8888/travel/v1/homestay/homestayList', { headers: { accept: 'text/html' } })
+    assert.match(api.headers.get('content-type') ?? '', /^application\/json/)
   })
 
   test('sign in with WeChat → pick a homestay → book → pay in the sandbox → the order shows paid with its check-in code', async () => {
