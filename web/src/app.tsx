@@ -1,6 +1,6 @@
 /** The frame of every screen (header, navigation, sign-out) and the routes. */
 import type { ComponentChildren } from 'preact'
-import { useEffect, useRef, useState } from 'preact/hooks'
+import { useEffect, useErrorBoundary, useRef, useState } from 'preact/hooks'
 import { LocationProvider, Route, Router, useLocation } from 'preact-iso'
 import { api, unwrap } from './api/client.ts'
 import { Book } from './pages/book.tsx'
@@ -120,6 +120,22 @@ function Notice() {
   ) : null
 }
 
+/** A screen that failed to render says so, instead of leaving the page blank. */
+function Guarded({ children }: { children: ComponentChildren }) {
+  const { path } = useLocation()
+  const [error, reset] = useErrorBoundary()
+  // A new screen starts without the old one's failure.
+  useEffect(() => reset(), [path])
+  if (!error) return children
+  return (
+    <ErrorNote error={error}>
+      <p>
+        Something went wrong on this screen. <a href="/">Back to the stays</a>
+      </p>
+    </ErrorNote>
+  )
+}
+
 function Main() {
   const { path } = useLocation()
   const main = useRef<HTMLElement>(null)
@@ -135,16 +151,18 @@ function Main() {
   return (
     <main id="main" tabIndex={-1} ref={main}>
       <Notice />
-      <Router>
-        <Route path="/" component={Home} />
-        <Route path="/homestays/:id" component={HomestayPage} />
-        <Route path="/homestays/:id/book" component={BookScreen} />
-        <Route path="/sign-in" component={SignIn} />
-        <Route path="/orders" component={OrdersScreen} />
-        <Route path="/orders/:sn" component={OrderScreen} />
-        <Route path="/orders/:sn/pay" component={PayScreen} />
-        <Route default component={NotFound} />
-      </Router>
+      <Guarded>
+        <Router>
+          <Route path="/" component={Home} />
+          <Route path="/homestays/:id" component={HomestayPage} />
+          <Route path="/homestays/:id/book" component={BookScreen} />
+          <Route path="/sign-in" component={SignIn} />
+          <Route path="/orders" component={OrdersScreen} />
+          <Route path="/orders/:sn" component={OrderScreen} />
+          <Route path="/orders/:sn/pay" component={PayScreen} />
+          <Route default component={NotFound} />
+        </Router>
+      </Guarded>
     </main>
   )
 }
