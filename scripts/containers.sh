@@ -104,6 +104,7 @@ LOCAL_IMAGES=(
   "looklook/prometheus:2 prometheus"
   "looklook/kafka:4.1 kafka"
   "looklook/jaeger:2 jaeger"
+  "looklook/dtm:1.19 dtm"
 )
 
 # image_recipe TAG prints the recipe label of a local image, or nothing.
@@ -179,6 +180,16 @@ context_prepare() {
     cp "$bin" "$ctx/jaeger"
     sed 's/127\.0\.0\.1:/0.0.0.0:/' "$JAEGER_MODULE/config.yaml" >"$ctx/config.yaml"
     printf '%s\n' "$(basename "$bin")" "$JAEGER_MODULE/config.yaml"
+    ;;
+  dtm)
+    local dtm_bin
+    dtm_bin=$(dtm_binary)
+    if [[ ! -x $dtm_bin ]]; then
+      jaeger_go
+      dtm_build || die "building dtm failed"
+    fi
+    cp "$dtm_bin" "$ctx/dtm"
+    printf '%s\n' "$(basename "$dtm_bin")"
     ;;
   esac
 }

@@ -652,7 +652,12 @@ function prometheusFile(procs: Process[]): string {
   }))
   const config = {
     global: { scrape_interval: '15s', evaluation_interval: '15s', external_labels: { monitor: 'looklook' } },
-    scrape_configs: [{ job_name: 'prometheus', static_configs: [{ targets: ['127.0.0.1:9090'] }] }, ...jobs],
+    scrape_configs: [
+      { job_name: 'prometheus', static_configs: [{ targets: ['127.0.0.1:9090'] }] },
+      // dtm's own metrics (doc/transactions.md), on its HTTP port.
+      { job_name: 'dtm', metrics_path: '/api/metrics', static_configs: [{ targets: ['dtm:36789'] }] },
+      ...jobs,
+    ],
   }
   return yamlFile(
     config,

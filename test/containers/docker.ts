@@ -23,6 +23,7 @@ export const LOCAL_IMAGES: Record<string, string> = {
   PROMETHEUS_IMAGE: 'looklook/prometheus:2',
   KAFKA_IMAGE: 'looklook/kafka:4.1',
   JAEGER_IMAGE: 'looklook/jaeger:2',
+  DTM_IMAGE: 'looklook/dtm:1.19',
 }
 
 export interface Result {
