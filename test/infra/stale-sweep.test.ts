@@ -6,7 +6,7 @@ import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { memoryLogger, registerUser, waitFor } from '@looklook/testkit'
-import { TradeState } from '../../app/order/model/src/homestay-order.ts'
+import { TradeState } from '../../app/order/rpc/src/contract.ts'
 import { createJobQueue, HOMESTAY_ORDER_QUEUE } from '../../common/queue/src/index.ts'
 import { bookableHomestay, CLOSE_DELAY_S, createOrder, orderDetail } from '../e2e/booking-kit.ts'
 

@@ -1,8 +1,6 @@
-import { DBConf, extend, loadConfig, RedisConf, RestConf, RpcClientConf, type Static, Type } from '@looklook/conf'
+import { extend, loadConfig, RestConf, RpcClientConf, type Static, Type } from '@looklook/conf'
 
 export const TravelApiConf = extend(RestConf, {
-  DB: DBConf,
-  Cache: RedisConf,
   TravelRpc: RpcClientConf,
   UsercenterRpc: RpcClientConf,
   /** IANA zone of the business calendar: availability reads the instants it is asked about as dates there, as order-rpc does. */

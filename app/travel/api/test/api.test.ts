@@ -193,9 +193,9 @@ describe('homestay routes', () => {
     assert.ok(first)
     await fx.db.exec('UPDATE `homestay` SET `title` = ? WHERE `id` = ?', ['changed behind the cache', first.id])
 
-    const findOne = svc.homestayModel.findOne.bind(svc.homestayModel)
+    const findOne = rpcSvc.homestayModel.findOne.bind(rpcSvc.homestayModel)
     const seen = { inFlight: 0, max: 0 }
-    svc.homestayModel.findOne = async (id, tx) => {
+    rpcSvc.homestayModel.findOne = async (id, tx) => {
       seen.max = Math.max(seen.max, ++seen.inFlight)
       try {
         await sleep(20)
@@ -209,7 +209,7 @@ describe('homestay routes', () => {
       assert.equal(list.find((h) => h.id === first.id)?.title, first.title, 'served from the cache')
       assert.ok(seen.max > 1, `row reads overlapped (max in flight ${seen.max})`)
     } finally {
-      svc.homestayModel.findOne = findOne
+      rpcSvc.homestayModel.findOne = findOne
     }
   })
 

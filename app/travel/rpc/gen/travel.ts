@@ -31,6 +31,100 @@ export interface HomestayDetailResp {
 }
 
 /**
+ * The catalogue lists. Keyset pages are by id, newest first: lastId is the smallest id of the previous
+ * page (0 for the first), pageSize 1 to 100. Only on-sale homestays are listed.
+ */
+export interface HomestayListResp {
+  list: Homestay[]
+}
+
+/** The "preferred" activity, by page number (from 1). */
+export interface PreferredHomestayListReq {
+  page: number
+  pageSize: number
+}
+
+export interface BusinessHomestayListReq {
+  homestayBusinessId: number
+  lastId: number
+  pageSize: number
+}
+
+export interface NewestHomestayListReq {
+  limit: number
+}
+
+/** A homestay business (shop). Its licence columns stay inside travel-rpc. */
+export interface HomestayBusiness {
+  id: number
+  title: string
+  userId: number
+  info: string
+  bossInfo: string
+  rowState: number
+  star: number
+  tags: string
+  cover: string
+  headerImg: string
+}
+
+/** A shop of the good-boss ranking; rank is the boss's place in it, 1 first. */
+export interface RankedBusiness {
+  rank: number
+  business: HomestayBusiness | null
+}
+
+export type GoodBossListReq = Record<string, never>
+
+export interface GoodBossListResp {
+  list: RankedBusiness[]
+}
+
+export interface HomestayBusinessListReq {
+  lastId: number
+  pageSize: number
+}
+
+/** An open shop with the average nightly price per guest of its on-sale homestays (fen, 0 when none). */
+export interface BusinessListItem {
+  business: HomestayBusiness | null
+  pricePerPerson: number
+}
+
+export interface HomestayBusinessListResp {
+  list: BusinessListItem[]
+}
+
+export interface HomestayBusinessDetailReq {
+  id: number
+}
+
+/** rank is the boss's place in the good-boss ranking, 0 when not in it. */
+export interface HomestayBusinessDetailResp {
+  business: HomestayBusiness | null
+  rank: number
+}
+
+/** A comment with its overall rating (star), reckoned from the per-dimension ratings it stores. */
+export interface HomestayComment {
+  id: number
+  homestayId: number
+  userId: number
+  content: string
+  star: number
+}
+
+export interface CommentListReq {
+  homestayId: number
+  lastId: number
+  pageSize: number
+}
+
+export interface CommentListResp {
+  list: HomestayComment[]
+}
+
+/**
  * The nights of one stay: from startDate (check-in) up to endDate (check-out, not a night of the stay),
  * dates as YYYY-MM-DD in the business calendar. reserveNights and releaseNights are the booking saga's
  * branch 2 (action and compensation, called by dtm with the same request); order-rpc also calls
@@ -65,6 +159,13 @@ export interface TravelService {
   reserveNights: { req: NightsReq; resp: NightsResp }
   releaseNights: { req: NightsReq; resp: NightsResp }
   homestayAvailability: { req: HomestayAvailabilityReq; resp: HomestayAvailabilityResp }
+  preferredHomestayList: { req: PreferredHomestayListReq; resp: HomestayListResp }
+  businessHomestayList: { req: BusinessHomestayListReq; resp: HomestayListResp }
+  newestHomestayList: { req: NewestHomestayListReq; resp: HomestayListResp }
+  goodBossList: { req: GoodBossListReq; resp: GoodBossListResp }
+  homestayBusinessList: { req: HomestayBusinessListReq; resp: HomestayBusinessListResp }
+  homestayBusinessDetail: { req: HomestayBusinessDetailReq; resp: HomestayBusinessDetailResp }
+  commentList: { req: CommentListReq; resp: CommentListResp }
 }
 
 /** Full gRPC name of the travel service; pass it with {@link travelProto} to createRpcServer/createRpcClient. */

@@ -1,14 +1,24 @@
 import type { Logger } from '@looklook/logx'
 import { Cache, createPool, createRedis, SqlConn } from '@looklook/model'
-import { HomestayCalendarModel, HomestayModel } from '@looklook/travel-model'
+import {
+  HomestayActivityModel,
+  HomestayBusinessModel,
+  HomestayCalendarModel,
+  HomestayCommentModel,
+  HomestayModel,
+} from '@looklook/travel-model'
 import type { TravelRpcConf } from './config.ts'
 
+/** travel-rpc alone reads and writes the travel tables; travel-api and order-rpc reach them through its methods. */
 export interface ServiceContext {
   config: TravelRpcConf
   logger: Logger
   /** The looklook_travel connection: saga branches run their barrier and their change in one transaction on it. */
   db: SqlConn
   homestayModel: HomestayModel
+  homestayActivityModel: HomestayActivityModel
+  homestayBusinessModel: HomestayBusinessModel
+  homestayCommentModel: HomestayCommentModel
   homestayCalendarModel: HomestayCalendarModel
   close(): Promise<void>
 }
@@ -21,6 +31,9 @@ export function createServiceContext(config: TravelRpcConf, logger: Logger): Ser
     logger,
     db,
     homestayModel: new HomestayModel(db, cache),
+    homestayActivityModel: new HomestayActivityModel(db, cache),
+    homestayBusinessModel: new HomestayBusinessModel(db, cache),
+    homestayCommentModel: new HomestayCommentModel(db, cache),
     homestayCalendarModel: new HomestayCalendarModel(db, cache),
     async close() {
       await db.close()

@@ -5,7 +5,7 @@ import { Homestay } from '../schemas/homestay.ts'
 
 const homestayFields = schemaFields(Homestay)
 
-/** The api's view of a homestay (a model row or travel-rpc's message, both in fen): the same fields, prices in yuan. */
+/** The api's view of travel-rpc's homestay message: the same fields, prices in yuan instead of fen. */
 export function toHomestayView(h: HomestayMessage): Homestay {
   return toMessage(homestayFields, h, {
     foodPrice: fenToYuan(h.foodPrice),

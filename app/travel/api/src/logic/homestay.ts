@@ -1,38 +1,14 @@
-import { mapReduce } from '@looklook/core'
-import type { RequestCtx } from '@looklook/rest'
-import { HomestayActivityType, HomestayRowState } from '@looklook/travel-model'
 import { TravelRefusals } from '@looklook/travel-rpc/contract'
-import type { Homestay, HomestayAvailabilityResp, HomestayDetailResp, HomestayListResp } from '../schemas/homestay.ts'
+import type { HomestayAvailabilityResp, HomestayDetailResp, HomestayListResp } from '../schemas/homestay.ts'
 import type { ServiceContext } from '../svc-context.ts'
 import { toHomestayView } from './convert.ts'
 
 const GUESS_LIST_SIZE = 5
 
-/**
- * The preferred-homestay activity, one page at a time: the activity table gives the ids, then the
- * rows are read concurrently through the model cache (the Go original's mr.MapReduce over FindOne),
- * so a hot list page costs one small index query plus Redis reads.
- */
-export async function homestayList(
-  svc: ServiceContext,
-  ctx: RequestCtx,
-  req: { page: number; pageSize: number },
-): Promise<HomestayListResp> {
-  const ids = await svc.homestayActivityModel.findHomestayIdsPage(HomestayActivityType.preferredHomestay, req.page, req.pageSize)
-  const list = await mapReduce(
-    ids,
-    async (id) => {
-      const h = await svc.homestayModel.findOne(id)
-      // Taken off sale (or deleted) between the two reads: leave it out rather than list an unbookable row.
-      if (!h || h.rowState !== HomestayRowState.onSale) {
-        ctx.logger.info({ homestayId: id }, 'preferred homestay no longer on sale')
-        return undefined
-      }
-      return toHomestayView(h)
-    },
-    (views: Homestay[]) => views,
-  )
-  return { list }
+/** The preferred-homestay activity, one page at a time (travel-rpc reads the rows through its cache). */
+export async function homestayList(svc: ServiceContext, req: { page: number; pageSize: number }): Promise<HomestayListResp> {
+  const { list } = await svc.travelRpc.preferredHomestayList(req)
+  return { list: list.map(toHomestayView) }
 }
 
 /** On-sale homestays of one business, id desc, keyset paged. */
@@ -40,14 +16,14 @@ export async function businessList(
   svc: ServiceContext,
   req: { lastId: number; pageSize: number; homestayBusinessId: number },
 ): Promise<HomestayListResp> {
-  const rows = await svc.homestayModel.findOnSalePageByBusiness(req.homestayBusinessId, req.lastId, req.pageSize)
-  return { list: rows.map(toHomestayView) }
+  const { list } = await svc.travelRpc.businessHomestayList(req)
+  return { list: list.map(toHomestayView) }
 }
 
 /** "Guess you like": the newest on-sale homestays, as the Go original picks them. */
 export async function guessList(svc: ServiceContext): Promise<HomestayListResp> {
-  const rows = await svc.homestayModel.findNewestOnSale(GUESS_LIST_SIZE)
-  return { list: rows.map(toHomestayView) }
+  const { list } = await svc.travelRpc.newestHomestayList({ limit: GUESS_LIST_SIZE })
+  return { list: list.map(toHomestayView) }
 }
 
 /**

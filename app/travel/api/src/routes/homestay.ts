@@ -1,4 +1,4 @@
-import { ctxOf, type RestApp } from '@looklook/rest'
+import type { RestApp } from '@looklook/rest'
 import { Type } from '@sinclair/typebox'
 import { businessList, guessList, homestayAvailability, homestayDetail, homestayList } from '../logic/homestay.ts'
 import {
@@ -17,7 +17,7 @@ const listResponse = { 200: HomestayListResp }
 /** `/travel/v1/homestay/*`: public catalogue routes (the gateway lets them through without a token). */
 export function homestayRoutes(app: RestApp, svc: ServiceContext): void {
   app.post('/travel/v1/homestay/homestayList', { schema: { body: HomestayListReq, response: listResponse } }, (request) =>
-    homestayList(svc, ctxOf(request), request.body),
+    homestayList(svc, request.body),
   )
   app.post('/travel/v1/homestay/businessList', { schema: { body: BusinessListReq, response: listResponse } }, (request) =>
     businessList(svc, request.body),
