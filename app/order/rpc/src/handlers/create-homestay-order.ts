@@ -11,6 +11,7 @@ import { dayOf, dayToDate } from '../logic/dates.ts'
 import { priceOrder } from '../logic/pricing.ts'
 import { newOrderSn, newTradeCode } from '../logic/sn.ts'
 import type { ServiceContext } from '../svc-context.ts'
+import { updateHomestayOrderTradeState } from './update-homestay-order-trade-state.ts'
 
 /** Longest stay one order books. */
 export const MAX_LIVE_DAYS = 365
@@ -118,12 +119,13 @@ export async function createHomestayOrder(
     if (outcome.status === 'succeed') {
       sn = candidate
     } else if (outcome.status === 'pending') {
-      // dtm keeps retrying a branch that did not answer (travel-rpc down) and ends the saga on its own; the
-      // close job still cancels the order, and frees whatever it holds, if it is never paid.
-      await scheduleClose(svc, candidate, ctx)
-      throw new CodeError(ErrCode.SERVER_COMMON_ERROR, 'the booking is still being confirmed, please look at your orders in a moment', {
+      // dtm is still retrying a branch that did not answer (travel-rpc down). The guest is told to try again,
+      // so this order must not stay behind, unconfirmed yet payable: it is cancelled now, which releases
+      // whatever it holds and, through the barrier, blocks the reservation still on its way.
+      await abandonBooking(svc, candidate, ctx)
+      throw new CodeError(ErrCode.SERVER_COMMON_ERROR, 'the booking could not be confirmed, please try again', {
         unavailable: true,
-        cause: new Error(`booking saga ${candidate} not finished yet`),
+        cause: new Error(`booking saga ${candidate} not finished in time`),
       })
     } else {
       const reason = rollbackReasonOf(outcome.rollbackReason)
@@ -136,6 +138,20 @@ export async function createHomestayOrder(
 
   await scheduleClose(svc, sn, ctx)
   return { sn }
+}
+
+/** Cancels the order of a saga the guest was told failed; if that fails too, the close job is its safety net. */
+async function abandonBooking(svc: ServiceContext, sn: string, ctx: RpcContext): Promise<void> {
+  try {
+    await updateHomestayOrderTradeState(svc, { sn, tradeState: TradeState.cancelled })
+    return
+  } catch (err) {
+    // ORDER_NOT_FOUND: order-rpc's own branch has not run yet; if it runs later, the close job cancels that order.
+    if (!(err instanceof CodeError && err.reason === OrderRefusals.ORDER_NOT_FOUND.reason)) {
+      ctx.logger.error({ err, sn }, 'cancelling the order of an unfinished booking saga failed; its close job cancels it')
+    }
+  }
+  await scheduleClose(svc, sn, ctx)
 }
 
 async function scheduleClose(svc: ServiceContext, sn: string, ctx: RpcContext): Promise<void> {
