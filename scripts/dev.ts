@@ -10,20 +10,14 @@
 // travel-rpc and its callers, and one in common/ nearly every app. Restarts run one at a time, so the
 // other processes keep serving; tests, package.json and node_modules are not watched.
 import { spawn } from 'node:child_process'
-import { existsSync, type FSWatcher, readdirSync, readFileSync, watch } from 'node:fs'
+import { existsSync, type FSWatcher, watch } from 'node:fs'
 import { join, relative } from 'node:path'
+import { dependencyClosure, SOURCE_DIRS, type WorkspacePackage, workspacePackages } from './workspace.ts'
 
 const root = join(import.meta.dirname, '..')
 /** Editors write a file several times for one save (temp file, rename, chmod): changes are taken together once quiet this long. */
 const QUIET_MS = 300
-const WATCHED_DIRS = ['src', 'etc', 'pb', 'gen']
 const SOURCE = /\.(ts|js|mjs|cjs|json|ya?ml|proto)$/
-
-interface Pkg {
-  name: string
-  dir: string
-  deps: string[]
-}
 
 function say(line: string): void {
   process.stdout.write(`==> ${line}\n`)
@@ -33,46 +27,11 @@ function warn(line: string): void {
   process.stderr.write(`!!  ${line}\n`)
 }
 
-function workspacePackages(): Pkg[] {
-  const dirs: string[] = []
-  const children = (dir: string) =>
-    existsSync(dir)
-      ? readdirSync(dir, { withFileTypes: true })
-          .filter((d) => d.isDirectory() && d.name !== 'node_modules')
-          .map((d) => join(dir, d.name))
-      : []
-  dirs.push(...children(join(root, 'common')), ...children(join(root, 'tools')))
-  for (const domain of children(join(root, 'app'))) dirs.push(...children(domain))
-  const pkgs: Pkg[] = []
-  for (const dir of dirs) {
-    const file = join(dir, 'package.json')
-    if (!existsSync(file)) continue
-    const json = JSON.parse(readFileSync(file, 'utf8')) as { name?: string; dependencies?: Record<string, string> }
-    if (json.name) pkgs.push({ name: json.name, dir, deps: Object.keys(json.dependencies ?? {}) })
-  }
-  return pkgs
-}
-
 /** Package name → the watched apps that are it or depend on it. */
-function dependents(pkgs: Pkg[], apps: Map<string, string>): Map<string, Set<string>> {
-  const byName = new Map(pkgs.map((p) => [p.name, p]))
-  const byDir = new Map(pkgs.map((p) => [p.dir, p]))
+function dependents(pkgs: WorkspacePackage[], apps: Map<string, string>): Map<string, Set<string>> {
   const result = new Map<string, Set<string>>()
   for (const [app, dir] of apps) {
-    const own = byDir.get(dir)
-    if (!own) continue
-    const seen = new Set<string>([own.name])
-    const todo = [own]
-    for (let p = todo.pop(); p; p = todo.pop()) {
-      for (const dep of p.deps) {
-        const d = byName.get(dep)
-        if (d && !seen.has(d.name)) {
-          seen.add(d.name)
-          todo.push(d)
-        }
-      }
-    }
-    for (const name of seen) {
+    for (const { name } of dependencyClosure(pkgs, dir)) {
       if (!result.has(name)) result.set(name, new Set())
       result.get(name)!.add(app)
     }
@@ -90,13 +49,13 @@ for (const arg of process.argv.slice(2)) {
   apps.set(arg.slice(0, at), arg.slice(at + 1))
 }
 
-const pkgs = workspacePackages()
+const pkgs = workspacePackages(root)
 const affected = dependents(pkgs, apps)
 const watchers: FSWatcher[] = []
 for (const pkg of pkgs) {
   const restarts = affected.get(pkg.name)
   if (!restarts) continue
-  for (const sub of WATCHED_DIRS) {
+  for (const sub of SOURCE_DIRS) {
     const dir = join(pkg.dir, sub)
     if (!existsSync(dir)) continue
     let w: FSWatcher

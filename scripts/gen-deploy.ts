@@ -26,11 +26,12 @@
  *   node scripts/gen-deploy.ts --check   write nothing; list the files that differ and exit 1
  */
 import { existsSync, globSync, readFileSync } from 'node:fs'
-import { join, posix } from 'node:path'
+import { join, posix, relative } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { interpolate } from '@looklook/conf'
 import { isMap, isScalar, isSeq, type Node, parse, parseDocument, Scalar, stringify } from 'yaml'
 import { domainNumbers, PROCESS_TABLE_FILE, portOf, processTable, publicRoutes, discover as registered } from './registry.ts'
+import { dependencyClosure, SOURCE_DIRS, workspacePackages } from './workspace.ts'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
 const NAMESPACE = 'looklook'
@@ -530,6 +531,21 @@ const SANDBOX_NAME = 'wechat-sandbox'
  */
 const WECHAT_VOLUME = `${IMAGE_ROOT}/data`
 
+/**
+ * A Compose service's command: `node --watch-path=DIR... src/main.ts`, DIR being the source folders of the
+ * process and of every workspace package it imports (etc/ left out: a container reads its config from
+ * CONFIG_FILE). Folders, not `--watch`'s imported files: on Linux `node --watch` watches each file itself,
+ * and the first copy `compose watch` makes replaces the file, after which later edits of it go unseen.
+ */
+function watchCommand(proc: Process, base: string): string[] {
+  const dirs = dependencyClosure(workspacePackages(base), join(base, proc.dir)).flatMap((pkg) =>
+    SOURCE_DIRS.filter((sub) => sub !== 'etc' && existsSync(join(pkg.dir, sub))).map((sub) =>
+      posix.join(IMAGE_ROOT, relative(base, pkg.dir), sub),
+    ),
+  )
+  return ['node', ...dirs.map((d) => `--watch-path=${d}`), 'src/main.ts']
+}
+
 function composeFile(procs: Process[], configs: Map<string, ContainerConfig>, base = root): string {
   const env = new Map<string, string>([['OTEL_ENDPOINT', COMPOSE_ENV.OTEL_ENDPOINT!]])
   const missing = new Set<string>()
@@ -554,8 +570,9 @@ function composeFile(procs: Process[], configs: Map<string, ContainerConfig>, ba
     "# The gateway and every app process, one service each, from the Dockerfile's dev stage. Start the",
     '# infrastructure first (docker compose -f docker-compose-env.yml up -d), then:',
     '#   docker compose up --build --watch',
-    '# --watch syncs edits under app/, common/ and tools/ into the containers, where `node --watch` restarts',
-    '# the process; a lockfile change rebuilds the image. Gateway: http://127.0.0.1:8888. See doc/deployment.md.',
+    '# --watch syncs edits under app/, common/ and tools/ into the containers, where `node --watch-path` restarts',
+    '# the process whose sources or imported packages changed; a lockfile change rebuilds the image.',
+    '# Gateway: http://127.0.0.1:8888. See doc/deployment.md.',
     '# Images: NGINX_IMAGE and NODE_IMAGE default to the official ones; the dev image is tagged LOOKLOOK_DEV_IMAGE.',
     'name: looklook',
     '',
@@ -604,7 +621,8 @@ function composeFile(procs: Process[], configs: Map<string, ContainerConfig>, ba
       `  ${proc.name}:`,
       '    <<: *app',
       `    working_dir: ${IMAGE_ROOT}/${proc.dir}`,
-      '    command: ["node", "--watch", "src/main.ts"]',
+      '    command:',
+      ...watchCommand(proc, base).map((arg) => `      - ${arg}`),
       '    environment:',
       '      <<: *env',
       `      CONFIG_FILE: ${IMAGE_ROOT}/deploy/k8s/base/${proc.name}/${proc.name}.yaml`,
@@ -622,7 +640,8 @@ function composeFile(procs: Process[], configs: Map<string, ContainerConfig>, ba
       '  wechat-sandbox:',
       '    <<: *app',
       `    working_dir: ${IMAGE_ROOT}/${SANDBOX_DIR}`,
-      '    command: ["node", "--watch", "src/main.ts"]',
+      '    command:',
+      ...watchCommand({ dir: SANDBOX_DIR } as Process, base).map((arg) => `      - ${arg}`),
       '    environment:',
       '      WECHAT_SANDBOX_HOST: 0.0.0.0',
       '    volumes:',
