@@ -4,7 +4,8 @@
 // file keeps the run off the local stack: no port of the files is published, the gateway and the sandbox
 // only on free loopback ports, and the network has a name of its own. Everything is removed at the end.
 import assert from 'node:assert/strict'
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { spawn } from 'node:child_process'
+import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, describe, test } from 'node:test'
@@ -23,6 +24,30 @@ const images = {
 }
 let gateway = ''
 let sandbox = ''
+
+// The hot-reload test edits a real source file of usercenter-api, since `develop.watch` syncs the checkout's
+// app/ folder: a module main.ts imports, so the appended line runs at start (main.ts itself awaits the
+// process's whole life at its end). The line carries this tag, and every way out removes tagged lines: the test's
+// finally, the file's after hook, the process's exit, and the start of the next run, should one have been
+// killed. Only the tagged line goes, so an edit someone else makes meanwhile stays.
+const reloadSource = join(root, 'app/usercenter/api/src/config.ts')
+const PROBE_TAG = '// looklook containers test: hot-reload probe, removed at its end'
+
+function removeProbe(): void {
+  const text = readFileSync(reloadSource, 'utf8')
+  const kept = text
+    .split('\n')
+    .filter((line) => !line.endsWith(PROBE_TAG))
+    .join('\n')
+  if (kept !== text) writeFileSync(reloadSource, kept)
+}
+removeProbe()
+process.on('exit', removeProbe)
+for (const signal of ['SIGINT', 'SIGTERM'] as const)
+  process.once(signal, () => {
+    removeProbe()
+    process.kill(process.pid, signal)
+  })
 
 interface ComposeFile {
   services: Record<string, { profiles?: string[] }>
@@ -51,11 +76,12 @@ const files = {
   app: ['-f', 'docker-compose.yml', '-f', override('docker-compose.yml', { 'nginx-gateway': 8888, 'wechat-sandbox': 8960 }, true)],
 }
 
+function composeArgs(project: keyof typeof projects, args: string[]): string[] {
+  return ['--project-name', projects[project], '--project-directory', root, ...files[project], ...args]
+}
+
 function compose(project: keyof typeof projects, args: string[], timeoutMs = 120_000) {
-  return sh(COMPOSE, ['--project-name', projects[project], '--project-directory', root, ...files[project], ...args], {
-    timeoutMs,
-    env: images,
-  })
+  return sh(COMPOSE, composeArgs(project, args), { timeoutMs, env: images })
 }
 
 async function published(service: string, port: number): Promise<string> {
@@ -114,6 +140,7 @@ before(
 
 after(
   async () => {
+    removeProbe()
     await compose('app', ['down', '--volumes', '--remove-orphans', '--timeout', '10'], 180_000)
     await compose('env', ['down', '--volumes', '--remove-orphans', '--timeout', '10'], 180_000)
     await docker(['image', 'rm', '--force', images.LOOKLOOK_DEV_IMAGE, images.BULL_BOARD_IMAGE])
@@ -212,5 +239,89 @@ describe('the Compose files on the locally built images', () => {
       { timeoutMs: 30_000, intervalMs: 500 },
     )
     assert.equal(state, 1, 'the order is paid')
+  })
+
+  test('compose watch syncs a source edit into usercenter-api, whose node --watch-path restarts it within seconds', async (t) => {
+    const logsSince = async (since: string) => {
+      const r = await compose('app', ['logs', '--no-log-prefix', '--since', since, 'usercenter-api'], 30_000)
+      return ok(r, 'compose logs usercenter-api')
+    }
+    // usercenter-api's own answer (through usercenter-rpc) to a wrong password, not the gateway's 502.
+    const refusedLogin = async () => {
+      const res = await post('/usercenter/v1/user/login', { mobile: '13900000000', password: `not-${id}` }, { baseUrl: gateway }).catch(
+        () => undefined,
+      )
+      return res?.status === 400 && /mobile or password/.test(res.text) ? res : undefined
+    }
+    const inContainer = async () =>
+      ok(await compose('app', ['exec', '-T', 'usercenter-api', 'cat', 'src/config.ts'], 30_000), 'compose exec cat')
+    // `watch --no-up` only watches: the services run already, and nothing is built.
+    const watch = spawn(COMPOSE, composeArgs('app', ['watch', '--no-up', 'usercenter-api']), {
+      cwd: root,
+      env: { ...process.env, ...images },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
+    let output = ''
+    watch.stdout.on('data', (d: Buffer) => {
+      output += d.toString()
+    })
+    watch.stderr.on('data', (d: Buffer) => {
+      output += d.toString()
+    })
+    const exited = new Promise<void>((resolve) => watch.on('close', () => resolve()))
+    const guard = setTimeout(() => watch.kill('SIGKILL'), 240_000)
+    const marker = `hot reload ${id} ${Date.now()}`
+    let restored = false
+    let sinceRestore = ''
+    try {
+      const enabled = await waitFor(async () => output.includes('Watch enabled'), { timeoutMs: 60_000, intervalMs: 200 })
+      assert.ok(enabled, `compose watch did not start:\n${output}`)
+
+      const since = new Date().toISOString()
+      const t0 = Date.now()
+      appendFileSync(reloadSource, `console.log(${JSON.stringify(marker)}) ${PROBE_TAG}\n`)
+      // The new code ran: its line is in the container's log, after node --watch's restart.
+      const restarted = await waitFor(
+        async () => {
+          const logs = await logsSince(since)
+          const ran = logs.includes("Change detected in '/app/app/usercenter/api/src/config.ts'") && logs.includes(marker)
+          return ran && logs.includes('all services started') ? logs : undefined
+        },
+        { timeoutMs: 30_000, intervalMs: 250 },
+      )
+      const seconds = (Date.now() - t0) / 1000
+      assert.ok(restarted, `usercenter-api did not restart with the edit within 30 s:\n${output}\n${await logsSince(since)}`)
+      assert.match(output, /Syncing service "usercenter-api" after/)
+      t.diagnostic(`usercenter-api restarted with the edit ${seconds.toFixed(1)} s after it was saved`)
+      assert.ok(seconds < 20, `restarted after ${seconds} s`)
+      const served = await refusedLogin()
+      assert.ok(served, 'usercenter-api answers through the gateway after the restart')
+    } finally {
+      sinceRestore = new Date().toISOString()
+      removeProbe()
+      // The restored file is synced back before watching stops, so the container runs the checkout's code.
+      restored = await waitFor(async () => !(await inContainer().catch(() => marker)).includes(marker), {
+        timeoutMs: 30_000,
+        intervalMs: 250,
+      })
+      watch.kill('SIGTERM')
+      await Promise.race([exited, new Promise((r) => setTimeout(r, 15_000))])
+      watch.kill('SIGKILL')
+      clearTimeout(guard)
+    }
+    assert.ok(restored, 'the container got the restored file back')
+    // node --watch restarts once more, on the checkout's code, which serves again through the gateway.
+    const back = await waitFor(
+      async () => {
+        if (!(await logsSince(sinceRestore)).includes('all services started')) return undefined
+        return refusedLogin()
+      },
+      { timeoutMs: 60_000, intervalMs: 500 },
+    )
+    const ps = await compose('app', ['ps', '--all', 'usercenter-api'], 30_000)
+    assert.ok(
+      back,
+      `usercenter-api did not restart on the restored file and serve:\n${output}\n${ps.stdout}\n${await logsSince(sinceRestore)}`,
+    )
   })
 })
