@@ -417,22 +417,66 @@ async function newJob(args: string[]): Promise<void> {
   console.log(`\nfill in app/${domain}/mq/src/jobs/${job}.ts; enqueue it with createJobQueue(...).add(${vars.Job}Job, data)`)
 }
 
+/** `item` after the last of the `separator`-separated `list` (one line or biome's multi-line form, trailing separator or not). */
+function appendItem(list: string, item: string, separator: ',' | ';'): string {
+  const trimmed = list.trimEnd()
+  return `${trimmed.endsWith(separator) ? trimmed.slice(0, -1) : trimmed}${separator} ${item}`
+}
+
+/**
+ * A consumer of TOPIC in the domain's mq, wired the way order-mq's payment consumer is: its Kafka section
+ * (`<Topic>Kafka`) in the etc yaml and the config schema, the consumer built in createListeners
+ * (src/server.ts), started and stopped as a service in src/main.ts, and the topic in
+ * deploy/kafka/topics.txt so `up` creates it.
+ */
 async function newConsumer(args: string[]): Promise<void> {
   const domain = checkName('domain', args[0], DOMAIN, 'order')
   const topic = checkName('topic', args[1], TOPIC, 'payment-update-paystatus')
-  mqServer(domain)
+  const server = mqServer(domain)
+  const mq = `app/${domain}/mq`
   const vars: Vars = { domain, topic, topicFn: camel(topic), Topic: pascal(topic) }
-  writeNew(`app/${domain}/mq/src/consumers/${topic}.ts`, fill('consumer/consumer.ts.tpl', template('consumer/consumer.ts.tpl'), vars))
-  await finish()
-  console.log(
-    [
-      '',
-      `fill in app/${domain}/mq/src/consumers/${topic}.ts, then start it in src/server.ts beside the others:`,
-      `  createConsumer({ ...consumerConfOptions(<its Kafka conf>), clientId: svc.config.Name, logger: svc.logger,`,
-      `    schema: ${vars.Topic}Message, handler: (msg) => ${vars.topicFn}(svc, msg) })`,
-      `with a Kafka section (Topic: ${topic}-topic) in its etc yaml and an asService line in src/main.ts.`,
-    ].join('\n'),
+  const section = `${vars.Topic}Kafka`
+  const consumer = `${vars.topicFn}Consumer`
+  const yaml = `${mq}/etc/${domain}-mq.yaml`
+  const main = `${mq}/src/main.ts`
+  const config = `${mq}/src/config.ts`
+  for (const file of [yaml, main, config]) if (!existsSync(join(root, file))) fail(`${mq} has no ${file.slice(mq.length + 1)}`)
+  if (new RegExp(`^${section}:`, 'm').test(readFileSync(join(root, yaml), 'utf8'))) fail(`${yaml} has a ${section} section already`)
+  writeNew(`${mq}/src/consumers/${topic}.ts`, fill('consumer/consumer.ts.tpl', template('consumer/consumer.ts.tpl'), vars))
+
+  rewrite(yaml, (text) => `${text.trimEnd()}\n${fill('consumer/etc.yaml.tpl', template('consumer/etc.yaml.tpl'), vars)}`)
+  rewrite(config, (text) => {
+    const at = /\.\.\.BaseConf,\n/.exec(text)
+    if (!at) fail(`${config}: no Type.Object({ ...BaseConf, ... }) to add ${section} to`)
+    const end = at.index + at[0].length
+    return addImport(`${text.slice(0, end)}  ${section}: KafkaConsumerConf,\n${text.slice(end)}`, '@looklook/kq', ['KafkaConsumerConf'])
+  })
+  rewrite(server, (text) => {
+    const signature = /(export function createListeners\(svc: ServiceContext\): \{)([^}]*)\}/.exec(text)
+    const ret = /\n {2}return \{([^}]*)\}\n/.exec(text)
+    if (!signature || !ret) fail(`${server}: no createListeners(svc): { ... } returning { ... } to add ${consumer} to`)
+    const build = fill('consumer/listener.ts.tpl', template('consumer/listener.ts.tpl'), vars)
+    let out = `${text.slice(0, ret.index)}\n${build.trimEnd()}\n  return {${appendItem(ret[1]!, consumer, ',')} }\n${text.slice(ret.index + ret[0].length)}`
+    out = out.replace(signature[0], `${signature[1]}${appendItem(signature[2]!, `${consumer}: KafkaConsumer`, ';')} }`)
+    out = addImport(out, '@looklook/kq', ['consumerConfOptions', 'createConsumer'])
+    out = addImport(out, '@looklook/kq', ['KafkaConsumer'], true)
+    return addImport(out, `./consumers/${topic}.ts`, [vars.topicFn!, `${vars.Topic}Message`])
+  })
+  rewrite(main, (text) => {
+    const listeners = /const \{([^}]*)\} = createListeners\(svc\)/.exec(text)
+    const services = /return \[([\s\S]*?)\]\n/.exec(text)
+    if (!listeners || !services) fail(`${main}: no "const { ... } = createListeners(svc)" and "return [ ... ]" to start ${consumer} in`)
+    return text
+      .replace(listeners[0], `const {${appendItem(listeners[1]!, consumer, ',')} } = createListeners(svc)`)
+      .replace(services[0], `return [${appendItem(services[1]!, `asService(\`kafka \${conf.${section}.Topic}\`, ${consumer})`, ',')}]\n`)
+  })
+  rewrite('deploy/kafka/topics.txt', (text) =>
+    new RegExp(`^${topic}-topic `, 'm').test(text)
+      ? text
+      : `${text.trimEnd()}\n# ${domain}-mq consumes it (./looklook new consumer).\n${topic}-topic 1\n`,
   )
+  await finish()
+  console.log(`\nfill in ${mq}/src/consumers/${topic}.ts (the message schema and its handler); producers publish to ${topic}-topic`)
 }
 
 // ---- command line --------------------------------------------------------------------------------
@@ -461,7 +505,10 @@ const HELP: Record<string, string> = {
   domain's job worker in src/server.ts.`,
   consumer: `usage: ./looklook new consumer DOMAIN TOPIC [--home DIR]
 
-  a Kafka consumer in app/DOMAIN/mq/src/consumers/TOPIC.ts: the message schema and its handler.`,
+  a Kafka consumer in app/DOMAIN/mq/src/consumers/TOPIC.ts (the message schema and its handler), built in
+  createListeners (src/server.ts) and started in src/main.ts, with its Kafka section (<Topic>Kafka: topic
+  TOPIC-topic, group DOMAIN-mq-TOPIC-group) in the etc yaml and the config schema, and TOPIC-topic in
+  deploy/kafka/topics.txt.`,
 }
 
 const USAGE = `usage: ./looklook new domain|route|rpc|job|consumer ... [--home DIR]   (--help after one for its arguments)`

@@ -249,6 +249,24 @@ test('new job and new consumer write code that compiles; --home replaces a templ
     readFileSync(join(scratch.dir, 'app/order/mq/src/consumers/order-changed.ts'), 'utf8'),
     /export async function orderChanged\(/,
   )
+  // The consumer is wired: built in createListeners, started in main.ts, its Kafka section in the etc
+  // yaml (which the config schema reads) and its topic in the list `up` creates.
+  const server = readFileSync(join(scratch.dir, 'app/order/mq/src/server.ts'), 'utf8')
+  assert.match(server, /consumerConfOptions\(svc\.config\.OrderChangedKafka\)/)
+  assert.match(server, /schema: OrderChangedMessage,\s+handler: \(msg\) => orderChanged\(svc, msg\)/)
+  assert.match(server, /return \{[^}]*orderChangedConsumer[^}]*\}/)
+  assert.match(
+    readFileSync(join(scratch.dir, 'app/order/mq/src/main.ts'), 'utf8'),
+    /asService\(`kafka \$\{conf\.OrderChangedKafka\.Topic\}`, orderChangedConsumer\)/,
+  )
+  assert.match(readFileSync(join(scratch.dir, 'deploy/kafka/topics.txt'), 'utf8'), /^order-changed-topic 1$/m)
+  const loaded = await inCopy(process.execPath, [
+    '--input-type=module',
+    '-e',
+    "const { loadOrderMqConf } = await import('./app/order/mq/src/config.ts'); const k = loadOrderMqConf().OrderChangedKafka; console.log(k.Topic, k.Group)",
+  ])
+  assert.equal(loaded.trim(), 'order-changed-topic order-mq-order-changed-group')
+  await inCopy(process.execPath, ['scripts/gen.ts', '--check'])
   await inCopy(join(scratch.dir, 'node_modules/.bin/biome'), ['check', 'app/order/mq'])
   await inCopy(join(scratch.dir, 'node_modules/.bin/tsc'), ['-p', 'tsconfig.json'])
 })

@@ -15,7 +15,7 @@ import { UnrecoverableError } from '@looklook/queue'
 import type { UsercenterClient } from '@looklook/usercenter-rpc/client'
 import { CodeError } from '@looklook/xerr'
 import { fromServiceError, Metadata, status, toServerStatus } from '@looklook/zrpc'
-import type { OrderMqConf } from '../src/config.ts'
+import { loadOrderMqConf, type OrderMqConf } from '../src/config.ts'
 import { paymentUpdatePayStatus } from '../src/consumers/payment-update-paystatus.ts'
 import { closeHomestayOrder } from '../src/jobs/close-homestay-order.ts'
 import { closeStaleOrders } from '../src/jobs/close-stale-orders.ts'
@@ -26,7 +26,9 @@ import type { ServiceContext } from '../src/svc-context.ts'
 
 const logger = createLogger({ service: 'order-mq-test', level: 'fatal' })
 const rpcConf: TRpcClientConf = { Endpoints: ['127.0.0.1:1'], Timeout: 100, NonBlock: true }
+// The etc yaml's sections first, so a section added there (e.g. by ./looklook new consumer) needs no edit here.
 const conf: OrderMqConf = {
+  ...loadOrderMqConf(),
   Name: 'order-mq-test',
   Kafka: {
     Brokers: ['127.0.0.1:9092'],
