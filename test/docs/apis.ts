@@ -1,8 +1,9 @@
-// The apis of this checkout, found the way tools/api-docs finds them (app/*/api/etc/*.yaml), for the docs tests.
-import { existsSync, readdirSync, readFileSync } from 'node:fs'
+// The apis of this checkout, as the process registry lists them (tools/api-docs reads the same), for the docs tests.
+import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { interpolate } from '@looklook/conf'
 import { parse } from 'yaml'
+import { discover } from '../../scripts/registry.ts'
 
 export const ROOT = join(import.meta.dirname, '..', '..')
 
@@ -15,17 +16,10 @@ export interface ApiProcess {
 }
 
 export function apiProcesses(): ApiProcess[] {
-  const apps = join(ROOT, 'app')
-  return readdirSync(apps)
-    .filter((domain) => existsSync(join(apps, domain, 'api', 'src', 'main.ts')))
-    .sort()
-    .flatMap((domain) => {
-      const dir = join(apps, domain, 'api')
-      const file = readdirSync(join(dir, 'etc')).find((f) => /\.ya?ml$/.test(f))
-      if (file === undefined) return []
-      const conf = parse(interpolate(readFileSync(join(dir, 'etc', file), 'utf8'))) as { Name: string; Host: string; Port: number }
-      return [{ name: conf.Name, dir, base: `http://${conf.Host}:${conf.Port}` }]
-    })
+  return discover({ root: ROOT, env: process.env })
+    .filter((p) => p.kind === 'api')
+    .sort((a, b) => a.name.localeCompare(b.name))
+    .map((p) => ({ name: p.name, dir: join(ROOT, p.dir), base: `http://${p.host}:${p.port}` }))
 }
 
 /** The api-docs page, as its own config says (`./looklook up` starts it). */

@@ -7,7 +7,8 @@ export const ApiDocsConfSchema = Type.Object({
   Name: Type.String({ minLength: 1 }),
   Host: Type.String({ default: '127.0.0.1' }),
   Port: Type.Integer({ minimum: 0, maximum: 65535 }),
-  AppsDir: Type.String({ minLength: 1 }),
+  /** The checkout whose process registry (scripts/registry.ts) lists the apis. */
+  RepoDir: Type.String({ minLength: 1 }),
   Apis: Type.Array(Type.Object({ Name: Type.String({ minLength: 1 }), Url: Type.String({ pattern: '^https?://' }) }), { default: [] }),
   Gateway: Type.Object({
     Url: Type.String({ pattern: '^https?://' }),
@@ -31,7 +32,7 @@ export function loadApiDocsConf(env: NodeJS.ProcessEnv = process.env): ApiDocsCo
   const conf = parseConfig(ApiDocsConfSchema, readFileSync(file, 'utf8'), file, env)
   return {
     ...conf,
-    AppsDir: fromPackage(conf.AppsDir),
+    RepoDir: fromPackage(conf.RepoDir),
     Gateway: { ...conf.Gateway, NginxConf: fromPackage(conf.Gateway.NginxConf), AuthConf: fromPackage(conf.Gateway.AuthConf) },
   }
 }

@@ -1,13 +1,12 @@
 /**
- * Where the documents and the gateway's rules come from: the apis' own config files (or an explicit
+ * Where the documents and the gateway's rules come from: the process registry's apis (or an explicit
  * list), the gateway's nginx config and identity-api's NoAuthUrls. Read on every request, so an api
  * added or a rule changed shows up without restarting this process.
  */
-import { existsSync, readdirSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
-import { join } from 'node:path'
 import { interpolate } from '@looklook/conf'
 import { parse } from 'yaml'
+import { discover } from '../../../scripts/registry.ts'
 import type { ApiDocsConf } from './config.ts'
 
 /** Path of every api's document on its own port (common/rest `OPENAPI_PATH`). */
@@ -40,25 +39,16 @@ async function readYaml(path: string, env: NodeJS.ProcessEnv): Promise<Record<st
   return asRecord(parse(interpolate(await readFile(path, 'utf8'), env, path)))
 }
 
-/** The apis to document: `Apis` when listed, else every `<AppsDir>/<domain>/api/etc/*.yaml`, by name. */
+/**
+ * The apis to document: `Apis` when listed, else the api processes the registry (scripts/registry.ts)
+ * finds in `RepoDir`, by name, each reached where its etc yaml says it listens.
+ */
 export async function discoverApis(conf: ApiDocsConf, env: NodeJS.ProcessEnv = process.env): Promise<ApiSource[]> {
   if (conf.Apis.length > 0) return conf.Apis.map((a) => ({ name: a.Name, url: a.Url }))
-  const found: ApiSource[] = []
-  const domains = existsSync(conf.AppsDir) ? readdirSync(conf.AppsDir, { withFileTypes: true }).filter((d) => d.isDirectory()) : []
-  for (const domain of domains) {
-    const etc = join(conf.AppsDir, domain.name, 'api', 'etc')
-    if (!existsSync(etc)) continue
-    const file = readdirSync(etc)
-      .filter((f) => /\.ya?ml$/.test(f))
-      .sort()[0]
-    if (file === undefined) continue
-    const api = await readYaml(join(etc, file), env)
-    const host = String(api.Host ?? '127.0.0.1')
-    // An api bound to every interface is still reached on loopback.
-    const reach = host === '0.0.0.0' || host === '::' || host === '' ? '127.0.0.1' : host
-    found.push({ name: String(api.Name ?? file.replace(/\.ya?ml$/, '')), url: `http://${reach}:${String(api.Port)}${DOCUMENT_PATH}` })
-  }
-  return found.sort((a, b) => a.name.localeCompare(b.name))
+  return discover({ root: conf.RepoDir, env })
+    .filter((p) => p.kind === 'api' && p.port !== undefined)
+    .map((p) => ({ name: p.name, url: `http://${p.host}:${p.port}${DOCUMENT_PATH}` }))
+    .sort((a, b) => a.name.localeCompare(b.name))
 }
 
 /**

@@ -190,26 +190,29 @@ describe('api-docs against an api and a gateway of its own', () => {
   })
 })
 
-test('discovery reads every app/*/api/etc yaml with env interpolation; a wildcard host is reached on loopback', async () => {
-  const apps = mkdtempSync(join(tmpdir(), 'api-docs-apps-'))
+test("discovery lists the registry's apis with env interpolation; a wildcard host is reached on loopback", async () => {
+  const repo = mkdtempSync(join(tmpdir(), 'api-docs-repo-'))
   try {
     for (const [domain, yaml] of [
       // biome-ignore lint/suspicious/noTemplateCurlyInString: a literal ${ENV} reference, as the YAML files hold it
       ['beta', 'Name: beta-api\nHost: 0.0.0.0\nPort: ${BETA_API_PORT:-8102}\n'],
       ['alpha', 'Name: alpha-api\nHost: 127.0.0.2\nPort: 8101\n'],
     ] as const) {
-      mkdirSync(join(apps, domain, 'api', 'etc'), { recursive: true })
-      writeFileSync(join(apps, domain, 'api', 'etc', `${domain}-api.yaml`), yaml)
+      mkdirSync(join(repo, 'app', domain, 'api', 'etc'), { recursive: true })
+      mkdirSync(join(repo, 'app', domain, 'api', 'src'), { recursive: true })
+      writeFileSync(join(repo, 'app', domain, 'api', 'etc', `${domain}-api.yaml`), yaml)
+      writeFileSync(join(repo, 'app', domain, 'api', 'src', 'main.ts'), '')
     }
     // A domain without an api (rpc only) is skipped.
-    mkdirSync(join(apps, 'gamma', 'rpc', 'etc'), { recursive: true })
-    const conf = { ...loadApiDocsConf(), AppsDir: apps, Apis: [] }
+    mkdirSync(join(repo, 'app', 'gamma', 'rpc', 'etc'), { recursive: true })
+    writeFileSync(join(repo, 'app', 'gamma', 'rpc', 'etc', 'gamma-rpc.yaml'), 'Name: gamma-rpc\nListenOn: 127.0.0.1:9103\n')
+    const conf = { ...loadApiDocsConf(), RepoDir: repo, Apis: [] }
     assert.deepEqual(await discoverApis(conf, { BETA_API_PORT: '9999' }), [
       { name: 'alpha-api', url: 'http://127.0.0.2:8101/openapi.json' },
       { name: 'beta-api', url: 'http://127.0.0.1:9999/openapi.json' },
     ])
   } finally {
-    rmSync(apps, { recursive: true, force: true })
+    rmSync(repo, { recursive: true, force: true })
   }
 })
 
