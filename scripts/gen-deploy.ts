@@ -30,7 +30,7 @@ import { join, posix, relative } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { interpolate } from '@looklook/conf'
 import { isMap, isScalar, isSeq, type Node, parse, parseDocument, Scalar, stringify } from 'yaml'
-import { domainNumbers, PROCESS_TABLE_FILE, portOf, processTable, publicRoutes, discover as registered } from './registry.ts'
+import { domainNumbers, PROCESS_TABLES, portOf, publicRoutes, discover as registered } from './registry.ts'
 import { dependencyClosure, SOURCE_DIRS, workspacePackages } from './workspace.ts'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
@@ -752,8 +752,10 @@ export function render(base = root): Map<string, string> {
     const file = overlay.split('\\').join('/')
     files.set(file, overlayImages(readFileSync(join(base, file), 'utf8'), file, procs))
   }
-  if (existsSync(join(base, PROCESS_TABLE_FILE)))
-    files.set(PROCESS_TABLE_FILE, processTable(readFileSync(join(base, PROCESS_TABLE_FILE), 'utf8'), registered({ root: base })))
+  for (const table of PROCESS_TABLES) {
+    if (existsSync(join(base, table.file)))
+      files.set(table.file, table.render(readFileSync(join(base, table.file), 'utf8'), registered({ root: base })))
+  }
   if (existsSync(join(base, 'Jenkinsfile')))
     files.set('Jenkinsfile', jenkinsChoices(readFileSync(join(base, 'Jenkinsfile'), 'utf8'), procs))
   return files

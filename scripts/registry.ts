@@ -216,12 +216,29 @@ export function byDomain(procs: Process[]): Process[] {
     )
 }
 
-// ---- the docs' process table ----------------------------------------------------------------------
+// ---- the docs' process tables ---------------------------------------------------------------------
 
 /** doc/architecture.md's process table, kept in step with the registry by `./looklook gen`. */
 export const PROCESS_TABLE_FILE = 'doc/architecture.md'
 const TABLE_HEADER = '| process | folder | kind | port | metrics |'
 const KIND_LABEL: Record<Exclude<Kind, 'tool'>, string> = { api: 'Fastify', rpc: 'gRPC', mq: 'worker', scheduler: 'worker' }
+
+const dash = (n: number | undefined) => (n === undefined ? '–' : String(n))
+const cells = (row: string) => row.split('|').map((c) => c.trim())
+const servicePort = (p: Process) => (p.kind === 'mq' || p.kind === 'scheduler' ? undefined : p.port)
+const toolsByPort = (procs: Process[]) =>
+  procs.filter((p) => p.kind === 'tool').sort((a, b) => (a.port ?? 0) - (b.port ?? 0) || a.name.localeCompare(b.name))
+
+/** Replaces the rows of the table under `header` in `text` (the file `file`) by `render(the rows written there)`. */
+function replaceRows(text: string, file: string, header: string, render: (written: string[]) => string[]): string {
+  const lines = text.split('\n')
+  const start = lines.indexOf(header)
+  if (start < 0) throw new Error(`${file}: no process table (${header})`)
+  let end = start + 2
+  while (end < lines.length && lines[end]!.startsWith('|')) end++
+  lines.splice(start + 2, end - start - 2, ...render(lines.slice(start + 2, end)))
+  return lines.join('\n')
+}
 
 /**
  * Rewrites the rows of the process table in `text`: the rows of what is no process folder (the gateway)
@@ -229,23 +246,81 @@ const KIND_LABEL: Record<Exclude<Kind, 'tool'>, string> = { api: 'Fastify', rpc:
  * description written in the doc).
  */
 export function processTable(text: string, procs: Process[]): string {
-  const lines = text.split('\n')
-  const start = lines.indexOf(TABLE_HEADER)
-  if (start < 0) throw new Error(`${PROCESS_TABLE_FILE}: no process table (${TABLE_HEADER})`)
-  let end = start + 2
-  while (end < lines.length && lines[end]!.startsWith('|')) end++
-  const written = new Map(lines.slice(start + 2, end).map((row) => [row.split('|')[1]!.trim(), row]))
-  const dash = (n: number | undefined) => (n === undefined ? '–' : String(n))
-  // Rows of what is no process folder (the gateway) stay as written; those of a process gone go.
-  const rows = [...written.values()].filter((row) => !/^`(app|tools)\//.test(row.split('|')[2]!.trim()))
-  for (const p of byDomain(procs)) {
-    const kind = KIND_LABEL[p.kind as Exclude<Kind, 'tool'>]
-    rows.push(
-      `| ${p.name} | \`${p.dir}/\` | ${kind} | ${dash(p.kind === 'mq' || p.kind === 'scheduler' ? undefined : p.port)} | ${dash(p.metricsPort)} |`,
-    )
-  }
-  const tools = procs.filter((p) => p.kind === 'tool').sort((a, b) => (a.port ?? 0) - (b.port ?? 0) || a.name.localeCompare(b.name))
-  for (const t of tools) rows.push(written.get(t.name) ?? `| ${t.name} | \`${t.dir}/\` | HTTP | ${dash(t.port)} | ${dash(t.metricsPort)} |`)
-  lines.splice(start + 2, end - start - 2, ...rows)
-  return lines.join('\n')
+  return replaceRows(text, PROCESS_TABLE_FILE, TABLE_HEADER, (lines) => {
+    const written = new Map(lines.map((row) => [cells(row)[1]!, row]))
+    // Rows of what is no process folder (the gateway) stay as written; those of a process gone go.
+    const rows = [...written.values()].filter((row) => !/^`(app|tools)\//.test(cells(row)[2]!))
+    for (const p of byDomain(procs)) {
+      rows.push(
+        `| ${p.name} | \`${p.dir}/\` | ${KIND_LABEL[p.kind as Exclude<Kind, 'tool'>]} | ${dash(servicePort(p))} | ${dash(p.metricsPort)} |`,
+      )
+    }
+    for (const t of toolsByPort(procs)) {
+      const kind = written.has(t.name) ? cells(written.get(t.name)!)[3] : 'HTTP'
+      rows.push(`| ${t.name} | \`${t.dir}/\` | ${kind} | ${dash(t.port)} | ${dash(t.metricsPort)} |`)
+    }
+    return rows
+  })
 }
+
+/** README.md's table of processes and ports, one row per domain, rendered like {@link processTable}. */
+export const README_TABLE_FILE = 'README.md'
+const README_HEADER = '| process | kind | port | metrics |'
+
+/**
+ * Rewrites README.md's process table: the rows that are no process (the gateway) as written, then one
+ * row per domain (`identity-api / identity-rpc`, kinds, ports and metrics ports in the same order), then
+ * the tools by port, each keeping the description written in its kind column.
+ */
+export function readmeProcessTable(text: string, procs: Process[]): string {
+  return replaceRows(text, README_TABLE_FILE, README_HEADER, (lines) => {
+    const written = new Map(lines.map((row) => [cells(row)[1]!, row]))
+    const isProcessRow = (row: string) => /-(api|rpc|mq|scheduler)\b/.test(cells(row)[1]!) || cells(row)[2]!.startsWith('HTTP')
+    const rows = [...written.values()].filter((row) => !isProcessRow(row))
+    const domains = new Map<string, Process[]>()
+    for (const p of byDomain(procs)) domains.set(p.domain, [...(domains.get(p.domain) ?? []), p])
+    for (const ps of domains.values()) {
+      const col = (f: (p: Process) => string) => ps.map(f).join(' / ')
+      rows.push(
+        `| ${col((p) => p.name)} | ${col((p) => KIND_LABEL[p.kind as Exclude<Kind, 'tool'>])} | ${col((p) => dash(servicePort(p)))} | ${col((p) => dash(p.metricsPort))} |`,
+      )
+    }
+    for (const t of toolsByPort(procs)) {
+      const kind = written.has(t.name) ? cells(written.get(t.name)!)[2] : 'HTTP'
+      rows.push(`| ${t.name} | ${kind} | ${dash(t.port)} | ${dash(t.metricsPort)} |`)
+    }
+    return rows
+  })
+}
+
+/** doc/metrics.md's table of metrics ports (what Prometheus scrapes). */
+export const METRICS_TABLE_FILE = 'doc/metrics.md'
+const METRICS_HEADER = '| process | metrics port | | process | metrics port |'
+
+/**
+ * Rewrites doc/metrics.md's metrics-port table, two processes a row: a domain's api beside its rpc, then
+ * every other process with a metrics port in domain order, then the tools that have one.
+ */
+export function metricsPortTable(text: string, procs: Process[]): string {
+  return replaceRows(text, METRICS_TABLE_FILE, METRICS_HEADER, () => {
+    const pairs: [Process, Process | undefined][] = []
+    const rest: Process[] = []
+    const apps = byDomain(procs).filter((p) => p.metricsPort !== undefined)
+    for (const p of apps) {
+      const rpc = p.kind === 'api' ? apps.find((q) => q.domain === p.domain && q.kind === 'rpc') : undefined
+      if (rpc) pairs.push([p, rpc])
+      else if (!(p.kind === 'rpc' && apps.some((q) => q.domain === p.domain && q.kind === 'api'))) rest.push(p)
+    }
+    rest.push(...toolsByPort(procs).filter((t) => t.metricsPort !== undefined))
+    for (let i = 0; i < rest.length; i += 2) pairs.push([rest[i]!, rest[i + 1]])
+    const half = (p: Process | undefined) => (p ? [p.name, dash(p.metricsPort)] : ['', ''])
+    return pairs.map(([a, b]) => `|${[...half(a), '', ...half(b)].map((c) => (c === '' ? ' ' : ` ${c} `)).join('|')}|`)
+  })
+}
+
+/** Every doc table rendered from the registry: file → how its table is rewritten. */
+export const PROCESS_TABLES: readonly { file: string; render: (text: string, procs: Process[]) => string }[] = [
+  { file: PROCESS_TABLE_FILE, render: processTable },
+  { file: README_TABLE_FILE, render: readmeProcessTable },
+  { file: METRICS_TABLE_FILE, render: metricsPortTable },
+]

@@ -1,11 +1,21 @@
 // scripts/registry.ts, the one place that knows the processes: discovery over a made-up tree, the port
-// rule a new domain's processes get their ports from, and the docs' process table.
+// rule a new domain's processes get their ports from, and the docs' process tables.
 import assert from 'node:assert/strict'
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { after, test } from 'node:test'
-import { byDomain, discover, domainNumbers, nextDomainNumber, portsOf, processTable, publicRoutes } from '../../scripts/registry.ts'
+import {
+  byDomain,
+  discover,
+  domainNumbers,
+  metricsPortTable,
+  nextDomainNumber,
+  portsOf,
+  processTable,
+  publicRoutes,
+  readmeProcessTable,
+} from '../../scripts/registry.ts'
 
 const tree = mkdtempSync(join(tmpdir(), 'looklook-registry-'))
 after(() => rmSync(tree, { recursive: true, force: true }))
@@ -130,4 +140,53 @@ test('the process table gets a row per process, loses the rows of processes gone
       'after',
     ].join('\n'),
   )
+})
+
+test("README's table: the gateway row as written, one row per domain, tools by port keeping their description; stale ports are rewritten", () => {
+  const doc = [
+    '| process | kind | port | metrics |',
+    '| --- | --- | --- | --- |',
+    '| nginx-gateway | nginx | 8888 | – |',
+    '| identity-api | Fastify | 8099 | 4099 |',
+    '| gone-api / gone-rpc | Fastify / gRPC | 8009 / 9009 | 4009 / 4109 |',
+    '| sandbox | HTTP (tests only) | 1 | – |',
+    '',
+    'after',
+  ].join('\n')
+  assert.equal(
+    readmeProcessTable(doc, discover({ root: tree })),
+    [
+      '| process | kind | port | metrics |',
+      '| --- | --- | --- | --- |',
+      '| nginx-gateway | nginx | 8888 | – |',
+      '| identity-api | Fastify | 8001 | 4001 |',
+      '| shop-rpc / shop-mq / shop-scheduler | gRPC / worker / worker | 9003 / – / – | 4103 / 4203 / 4203 |',
+      '| sandbox | HTTP (tests only) | 8960 | – |',
+      '',
+      'after',
+    ].join('\n'),
+  )
+})
+
+test("doc/metrics.md's table: an api beside its domain's rpc, then the other processes with a metrics port, two a row", () => {
+  const doc = ['| process | metrics port | | process | metrics port |', '|---|---|---|---|---|', '| identity-api | 1 | | | |', ''].join(
+    '\n',
+  )
+  // The made-up tree has no api and rpc of one domain: add shop-api to see the pairing.
+  proc('app/shop/api', 'Name: shop-api\nPort: 8003\nPrometheus:\n  Port: 4003\n')
+  try {
+    assert.equal(
+      metricsPortTable(doc, discover({ root: tree })),
+      [
+        '| process | metrics port | | process | metrics port |',
+        '|---|---|---|---|---|',
+        '| shop-api | 4003 | | shop-rpc | 4103 |',
+        '| identity-api | 4001 | | shop-mq | 4203 |',
+        '| shop-scheduler | 4203 | | | |',
+        '',
+      ].join('\n'),
+    )
+  } finally {
+    rmSync(join(tree, 'app/shop/api'), { recursive: true, force: true })
+  }
 })
