@@ -9,8 +9,8 @@
  *   tools/<name>/             kind tool       development helpers (sandbox, docs, queue UI)
  *
  * `./looklook` (scripts/apps.ts: start order, readiness probes), the deployment generator
- * (scripts/gen-deploy.ts: Compose, Kubernetes, Prometheus, the gateway) and the docs' process table
- * read it, and `./looklook new` takes a new process's ports from {@link portsOf}.
+ * (scripts/gen-deploy.ts: Compose, Kubernetes, Prometheus, the gateway) and the docs' process tables
+ * (architecture, README, metrics) read it, and `./looklook new` takes a new process's ports from {@link portsOf}.
  *
  * Ports follow one rule per domain number n (identity 1, usercenter 2, … in the order the domains were
  * added): an api listens on 8000+n with metrics on 4000+n, an rpc on 9000+n with metrics on 4100+n, a
