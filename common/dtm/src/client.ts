@@ -3,6 +3,7 @@ import { credentials, loadPackageDefinition, type ServiceClientConstructor, type
 import { loadSync } from '@grpc/proto-loader'
 import { CodeError, ErrCode } from '@looklook/xerr'
 import { serviceDefinition } from '@looklook/zrpc'
+import { context, propagation } from '@opentelemetry/api'
 import type { DtmConf } from './conf.ts'
 
 const dtmgimp = loadPackageDefinition(
@@ -109,6 +110,8 @@ export class DtmClient {
       Steps: JSON.stringify(steps.map((s) => ({ action: s.action, compensate: s.compensate }))),
       BinPayloads: steps.map((s) => s.payload),
       TransOptions: {
+        // dtm sends these with every branch call: the branches' spans join the trace of the booking.
+        BranchHeaders: traceHeaders(),
         WaitResult: true,
         RetryInterval: opts.retryInterval ?? this.conf.RetryInterval,
         TimeoutToFail: opts.timeoutToFail ?? this.conf.TimeoutToFail,
@@ -146,7 +149,7 @@ export class DtmClient {
       TransType: 'msg',
       Steps: JSON.stringify(actions.map((a) => ({ action: a.action }))),
       BinPayloads: actions.map((a) => a.payload),
-      TransOptions: { WaitResult: false, RetryInterval: this.conf.RetryInterval },
+      TransOptions: { BranchHeaders: traceHeaders(), WaitResult: false, RetryInterval: this.conf.RetryInterval },
     }
     try {
       await this.#call('Submit', req, this.conf.Timeout)
@@ -192,6 +195,13 @@ export class DtmClient {
   close(): void {
     this.#client.close()
   }
+}
+
+/** The W3C trace context of the current span (`traceparent`, `tracestate`), empty when nothing is traced. */
+function traceHeaders(): Record<string, string> {
+  const headers: Record<string, string> = {}
+  propagation.inject(context.active(), headers)
+  return headers
 }
 
 function outage(message: string, cause: unknown): CodeError {
