@@ -13,7 +13,11 @@ export interface Scratch {
   remove(): void
 }
 
-export function scratchCopy(prefix = 'looklook-scratch-'): Scratch {
+/**
+ * A scratch copy of this checkout. With `{ modules: false }` it gets no node_modules at all, for a test
+ * that installs them itself (`pnpm install --offline` from the machine's store).
+ */
+export function scratchCopy(prefix = 'looklook-scratch-', opts: { modules?: boolean } = {}): Scratch {
   const dir = mkdtempSync(join(tmpdir(), prefix))
   const files = execFileSync('git', ['ls-files', '-co', '--exclude-standard', '-z'], { cwd: repoRoot, encoding: 'utf8' })
     .split('\0')
@@ -22,6 +26,7 @@ export function scratchCopy(prefix = 'looklook-scratch-'): Scratch {
     mkdirSync(dirname(join(dir, file)), { recursive: true })
     cpSync(join(repoRoot, file), join(dir, file), { verbatimSymlinks: true, errorOnExist: false, force: true })
   }
+  if (opts.modules === false) return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) }
   symlinkSync(join(repoRoot, 'node_modules'), join(dir, 'node_modules'))
   const packages = execFileSync('git', ['ls-files', '-co', '--exclude-standard', '-z', '**/package.json'], {
     cwd: repoRoot,

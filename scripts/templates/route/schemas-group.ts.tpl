@@ -1,1 +1,1 @@
-import { type Static, Type } from '@sinclair/typebox'
+import { type Static, Type } from '@looklook/conf'

@@ -9,8 +9,7 @@
     "@looklook/rest": "workspace:*",
     "@looklook/service": "workspace:*",
     "@looklook/{{name}}-rpc": "workspace:*",
-    "@looklook/xerr": "workspace:*",
-    "@sinclair/typebox": "0.34.52"
+    "@looklook/xerr": "workspace:*"
   },
   "devDependencies": {
     "@looklook/testkit": "workspace:*"

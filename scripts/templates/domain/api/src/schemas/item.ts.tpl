@@ -1,4 +1,4 @@
-import { type Static, Type } from '@sinclair/typebox'
+import { type Static, Type } from '@looklook/conf'
 
 // Ids are BIGINTs that travel as JSON numbers; beyond 2^53 they would be silently rounded.
 const Id = Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER })
