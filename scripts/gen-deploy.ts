@@ -532,18 +532,24 @@ const SANDBOX_NAME = 'wechat-sandbox'
 const WECHAT_VOLUME = `${IMAGE_ROOT}/data`
 
 /**
- * A Compose service's command: `node --watch-path=DIR... src/main.ts`, DIR being the source folders of the
- * process and of every workspace package it imports (etc/ left out: a container reads its config from
- * CONFIG_FILE). Folders, not `--watch`'s imported files: on Linux `node --watch` watches each file itself,
- * and the first copy `compose watch` makes replaces the file, after which later edits of it go unseen.
+ * A Compose service's `develop.watch`: Compose copies an edit under the `src/`, `pb/` or `gen/` folder of the
+ * process or of a workspace package it imports (package.json, the graph `./looklook dev` follows) into the
+ * container and restarts it; an edit of its container config likewise; a new lockfile rebuilds the image.
+ * Compose restarts the process rather than `node --watch` in the container: Compose replaces a file when
+ * it copies it in, and Node's watchers on Linux lose a file replaced that way, so later edits went unseen.
  */
-function watchCommand(proc: Process, base: string): string[] {
-  const dirs = dependencyClosure(workspacePackages(base), join(base, proc.dir)).flatMap((pkg) =>
-    SOURCE_DIRS.filter((sub) => sub !== 'etc' && existsSync(join(pkg.dir, sub))).map((sub) =>
-      posix.join(IMAGE_ROOT, relative(base, pkg.dir), sub),
-    ),
+function developWatch(dir: string, configDir: string | undefined, base: string): string[] {
+  const dirs = dependencyClosure(workspacePackages(base), join(base, dir)).flatMap((pkg) =>
+    SOURCE_DIRS.filter((sub) => sub !== 'etc' && existsSync(join(pkg.dir, sub))).map((sub) => posix.join(relative(base, pkg.dir), sub)),
   )
-  return ['node', ...dirs.map((d) => `--watch-path=${d}`), 'src/main.ts']
+  if (configDir) dirs.push(configDir)
+  return [
+    '    develop:',
+    '      watch:',
+    ...dirs.flatMap((d) => ['        - action: sync+restart', `          path: ./${d}`, `          target: ${IMAGE_ROOT}/${d}`]),
+    '        - action: rebuild',
+    '          path: ./pnpm-lock.yaml',
+  ]
 }
 
 function composeFile(procs: Process[], configs: Map<string, ContainerConfig>, base = root): string {
@@ -570,8 +576,8 @@ function composeFile(procs: Process[], configs: Map<string, ContainerConfig>, ba
     "# The gateway and every app process, one service each, from the Dockerfile's dev stage. Start the",
     '# infrastructure first (docker compose -f docker-compose-env.yml up -d), then:',
     '#   docker compose up --build --watch',
-    '# --watch syncs edits under app/, common/ and tools/ into the containers, where `node --watch-path` restarts',
-    '# the process whose sources or imported packages changed; a lockfile change rebuilds the image.',
+    "# --watch copies an edit of a process's sources, of a workspace package it imports or of its container",
+    '# config into its container and restarts it; a lockfile change rebuilds the image.',
     '# Gateway: http://127.0.0.1:8888. See doc/deployment.md.',
     '# Images: NGINX_IMAGE and NODE_IMAGE default to the official ones; the dev image is tagged LOOKLOOK_DEV_IMAGE.',
     'name: looklook',
@@ -588,19 +594,6 @@ function composeFile(procs: Process[], configs: Map<string, ContainerConfig>, ba
     `      NODE_IMAGE: \${NODE_IMAGE:-${NODE_IMAGE}}`,
     '  restart: unless-stopped',
     '  networks: [looklook_net]',
-    '  develop:',
-    '    watch:',
-    ...['app', 'common', 'tools'].flatMap((d) => [
-      `      - action: sync`,
-      `        path: ./${d}`,
-      `        target: ${IMAGE_ROOT}/${d}`,
-      '        ignore: [node_modules/]',
-    ]),
-    '      - action: sync+restart',
-    '        path: ./deploy/k8s/base',
-    `        target: ${IMAGE_ROOT}/deploy/k8s/base`,
-    '      - action: rebuild',
-    '        path: ./pnpm-lock.yaml',
     '',
     'services:',
     `  ${GATEWAY}:`,
@@ -621,8 +614,8 @@ function composeFile(procs: Process[], configs: Map<string, ContainerConfig>, ba
       `  ${proc.name}:`,
       '    <<: *app',
       `    working_dir: ${IMAGE_ROOT}/${proc.dir}`,
-      '    command:',
-      ...watchCommand(proc, base).map((arg) => `      - ${arg}`),
+      '    command: ["node", "src/main.ts"]',
+      ...developWatch(proc.dir, `deploy/k8s/base/${proc.name}`, base),
       '    environment:',
       '      <<: *env',
       `      CONFIG_FILE: ${IMAGE_ROOT}/deploy/k8s/base/${proc.name}/${proc.name}.yaml`,
@@ -640,8 +633,8 @@ function composeFile(procs: Process[], configs: Map<string, ContainerConfig>, ba
       '  wechat-sandbox:',
       '    <<: *app',
       `    working_dir: ${IMAGE_ROOT}/${SANDBOX_DIR}`,
-      '    command:',
-      ...watchCommand({ dir: SANDBOX_DIR } as Process, base).map((arg) => `      - ${arg}`),
+      '    command: ["node", "src/main.ts"]',
+      ...developWatch(SANDBOX_DIR, undefined, base),
       '    environment:',
       '      WECHAT_SANDBOX_HOST: 0.0.0.0',
       '    volumes:',

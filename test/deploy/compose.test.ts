@@ -20,6 +20,7 @@ interface Service {
   environment?: Record<string, string>
   working_dir?: string
   command?: string[] | string
+  develop?: { watch: { action: string; path: string; target?: string }[] }
   networks?: string[]
   depends_on?: string[] | Record<string, unknown>
 }
@@ -214,14 +215,16 @@ test('docker-compose.yml runs the gateway on 8888 and every process from its fol
     const svc = app.services[proc.name]!
     assert.equal(svc.working_dir, `/app/${proc.dir}`)
     assert.ok(existsSync(join(inRepo(svc.working_dir), 'src/main.ts')))
-    // node restarts on its own sources and those of the workspace packages it imports, every one there.
-    const [node, ...args] = svc.command ?? []
-    assert.equal(node, 'node')
-    assert.equal(args.pop(), 'src/main.ts')
-    assert.ok(args.includes(`--watch-path=/app/${proc.dir}/src`), `${proc.name} watches its src/`)
-    for (const arg of args) {
-      assert.match(arg, /^--watch-path=\/app\//)
-      assert.ok(existsSync(inRepo(arg.slice('--watch-path='.length))), arg)
+    assert.deepEqual(svc.command, ['node', 'src/main.ts'])
+    // Compose restarts it on an edit of its own sources or those of the workspace packages it imports.
+    const watch = svc.develop?.watch ?? []
+    assert.ok(
+      watch.some((w) => w.path === `./${proc.dir}/src`),
+      `${proc.name} watches its src/`,
+    )
+    for (const w of watch.filter((x) => x.action === 'sync+restart')) {
+      assert.equal(w.target, `/app/${w.path.slice(2)}`)
+      assert.ok(existsSync(inRepo(w.target)), w.path)
     }
     const configFile = svc.environment?.CONFIG_FILE ?? ''
     const config = readFileSync(inRepo(configFile), 'utf8')
