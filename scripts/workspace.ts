@@ -1,6 +1,6 @@
 // The workspace's package graph, read from the packages' package.json: which workspace packages a process
-// imports. `./looklook dev` restarts an app when one of them changes (scripts/dev.ts); the Compose
-// services' `node --watch-path` list is the same set (scripts/gen-deploy.ts).
+// imports. `./looklook dev` restarts an app when one of them changes (scripts/dev.ts), and so does each
+// Compose service's `develop.watch` (scripts/gen-deploy.ts).
 import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 
