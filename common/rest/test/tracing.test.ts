@@ -44,6 +44,9 @@ async function otlpReceiver(): Promise<{ server: Server; url: string; received: 
   return { server, url: `http://127.0.0.1:${port}/v1/traces`, received }
 }
 
+// The receiver reads OTLP/JSON; the processes export protobuf by default.
+const jsonExport: NodeJS.ProcessEnv = { ...process.env, OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json' }
+
 const spansOf = (received: OtlpRequest[]): OtlpSpan[] =>
   received.flatMap((r) => r.resourceSpans.flatMap((rs) => rs.scopeSpans.flatMap((s) => s.spans)))
 
@@ -51,7 +54,7 @@ const ROUTE = '/order/v1/homestayOrder/userHomestayOrderDetail'
 
 test('a request served with tracing on exports a server span named by the route, continuing the caller trace', async () => {
   const receiver = await otlpReceiver()
-  const tracing = initTracing({ Name: 'order-api', Endpoint: receiver.url, Sampler: 1, Batcher: 'otlphttp' }, 'fallback-name')
+  const tracing = initTracing({ Name: 'order-api', Endpoint: receiver.url, Sampler: 1, Batcher: 'otlphttp' }, 'fallback-name', jsonExport)
   try {
     const { app, logs } = testServer()
     const outgoing: Record<string, string> = {}
@@ -96,7 +99,7 @@ test('a request served with tracing on exports a server span named by the route,
 
 test('with Sampler 0 new traces are not exported, but a sampled caller is still followed', async () => {
   const receiver = await otlpReceiver()
-  const tracing = initTracing({ Name: 'order-api', Endpoint: receiver.url, Sampler: 0, Batcher: 'otlphttp' }, 'order-api')
+  const tracing = initTracing({ Name: 'order-api', Endpoint: receiver.url, Sampler: 0, Batcher: 'otlphttp' }, 'order-api', jsonExport)
   try {
     const { app } = testServer()
     app.post(ROUTE, async () => ({}))
@@ -122,7 +125,7 @@ test('with Sampler 0 new traces are not exported, but a sampled caller is still 
 
 test('unknown routes create no spans', async () => {
   const receiver = await otlpReceiver()
-  const tracing = initTracing({ Name: 'order-api', Endpoint: receiver.url, Sampler: 1, Batcher: 'otlphttp' }, 'order-api')
+  const tracing = initTracing({ Name: 'order-api', Endpoint: receiver.url, Sampler: 1, Batcher: 'otlphttp' }, 'order-api', jsonExport)
   try {
     const { app } = testServer()
     const res = await app.inject({ method: 'POST', url: `/random/${randomBytes(4).toString('hex')}`, payload: {} })
