@@ -4,7 +4,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 
 const run = join(import.meta.dirname, '../../data/run')
-const INFRA = new Set(['mysql', 'mariadbd', 'redis', 'kafka', 'jaeger', 'nginx', 'prometheus'])
+const INFRA = new Set(['mysql', 'mariadbd', 'redis', 'kafka', 'jaeger', 'dtm', 'nginx', 'prometheus'])
 
 export function alive(pid: number): boolean {
   try {

@@ -49,8 +49,9 @@ test('every discovered process with a metrics port is a scrape job of its own na
     assert.ok(target, `${p.name} is not a Prometheus target`)
     assert.equal(target.scrapeUrl, `http://${p.metrics}${p.metricsPath}`, `${p.name}: scrape URL`)
   }
-  // Besides the processes: Prometheus itself and Jaeger's own metrics, nothing stale from removed processes.
-  assert.deepEqual([...byJob.keys()].sort(), [...processes.map((p) => p.name), 'jaeger', 'prometheus'].sort())
+  // Besides the processes: Prometheus itself and the own metrics of Jaeger and the dtm server, nothing
+  // stale from removed processes.
+  assert.deepEqual([...byJob.keys()].sort(), [...processes.map((p) => p.name), 'dtm', 'jaeger', 'prometheus'].sort())
 })
 
 test('a request through the gateway shows up under go-zero names with path, method and code labels', async () => {
