@@ -42,13 +42,23 @@ dockerd_pid() {
   printf '%s\n' "$pid"
 }
 
+# docker_networks_answer fails when the engine's network controller hangs: Docker 20.10 (Debian's) can
+# deadlock it when many containers of one network exit at once (moby/moby#42545), while `version` still
+# answers and every container start then hangs.
+docker_networks_answer() { timeout 20 "$DOCKER" -H "unix://$DOCKER_SOCKET" network ls --quiet >/dev/null 2>&1; }
+
 engine_up() {
   apt_install docker.io mmdebstrap
   mkdir -p "$CONTAINERS_DIR" "$DOCKER_DATA_ROOT"
   ensure_dirs
   if docker_answers; then
-    dockerd_pid >/dev/null || say "using the Docker engine already serving $DOCKER_SOCKET"
-    return 0
+    if ! dockerd_pid >/dev/null; then
+      say "using the Docker engine already serving $DOCKER_SOCKET"
+      return 0
+    fi
+    docker_networks_answer && return 0
+    warn "dockerd's network controller does not answer (a deadlock of Docker 20.10): restarting dockerd"
+    engine_down
   fi
   say "starting dockerd (data root ${DOCKER_DATA_ROOT/#"$HOME"/\~}, $DOCKER_SOCKET)"
   printf '\n==== %s start dockerd\n' "$(date -u +%FT%TZ)" >>"$DOCKERD_LOG"
