@@ -162,7 +162,7 @@ async function wrk(url: string, env: Record<string, string>, connections: number
       join(ROOT, 'scripts', 'bench', 'wrk.lua'),
       url,
     ],
-    { env: { ...process.env, ...env }, maxBuffer: 1 << 20 },
+    { env: { ...process.env, BENCH_THREADS: String(threads), ...env }, maxBuffer: 1 << 20 },
   )
   return parseWrk(stdout)
 }

@@ -15,6 +15,7 @@ counts = {}
 local order_ids = {}
 local order_base = tonumber(os.getenv("BENCH_ORDER_BASE") or "")
 local order_days = 360
+local order_threads = tonumber(os.getenv("BENCH_THREADS") or "") or 1
 local sent = 0
 
 function init(args)
@@ -34,8 +35,9 @@ end
 
 if os.getenv("BENCH_ORDER_IDS") then
   function request()
-    -- Threads interleave their slots: slot = sent * 64 + tid stays unique for up to 64 threads.
-    local slot = sent * 64 + tid
+    -- Threads interleave their slots (slot = sent * threads + tid), so every slot is used once: the
+    -- homestays' 360 nights each are all booked before a night could be asked for twice.
+    local slot = sent * order_threads + tid
     sent = sent + 1
     local day = slot % order_days
     local id = order_ids[(math.floor(slot / order_days) % #order_ids) + 1]
