@@ -184,7 +184,7 @@ context_prepare() {
     local bin
     bin=$(jaeger_binary)
     if [[ ! -x $bin ]]; then
-      jaeger_go
+      go_toolchain
       jaeger_build || die "building Jaeger failed"
     fi
     cp "$bin" "$ctx/jaeger"
@@ -195,7 +195,7 @@ context_prepare() {
     local dtm_bin
     dtm_bin=$(dtm_binary)
     if [[ ! -x $dtm_bin ]]; then
-      jaeger_go
+      go_toolchain
       dtm_build || die "building dtm failed"
     fi
     cp "$dtm_bin" "$ctx/dtm"
@@ -251,16 +251,16 @@ images_build() {
 
 # The Go module's go.mod has exclude directives, which `go install module@version` refuses: the module is
 # downloaded from the proxy and built as the main module, once per machine.
-compose_binary() { printf '%s/docker-compose-%s\n' "$JAEGER_CACHE" "$COMPOSE_VERSION"; }
+compose_binary() { printf '%s/docker-compose-%s\n' "$GO_TOOL_CACHE" "$COMPOSE_VERSION"; }
 
 compose_install() {
   local bin dir lock t0
   bin=$(compose_binary)
-  mkdir -p "$JAEGER_CACHE" "$COMPOSE_PLUGIN_DIR"
-  exec {lock}>"$JAEGER_CACHE/.compose-build.lock"
+  mkdir -p "$GO_TOOL_CACHE" "$COMPOSE_PLUGIN_DIR"
+  exec {lock}>"$GO_TOOL_CACHE/.compose-build.lock"
   flock "$lock"
   if [[ ! -x $bin ]]; then
-    jaeger_go
+    go_toolchain
     say "building docker compose $COMPOSE_VERSION from the Go module proxy"
     t0=$(date +%s)
     dir=$(go mod download -json "$COMPOSE_MODULE@$COMPOSE_VERSION" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')

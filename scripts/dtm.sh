@@ -13,46 +13,15 @@ DTM_GRPC_PORT=36790
 DTM_JSONRPC_PORT=36791
 DTM_CONF="$DTM_MODULE/conf.yml"
 
-dtm_version() { awk '$1 == "github.com/dtm-labs/dtm" { print $2; exit }' "$DTM_MODULE/go.mod"; }
-
-# dtm_binary prints the cached binary's path for the current tool module.
-dtm_binary() {
-  local pins
-  pins=$(cat "$DTM_MODULE/go.mod" "$DTM_MODULE/go.sum" | sha256sum | cut -c1-12)
-  printf '%s/dtm-%s-%s\n' "$JAEGER_CACHE" "$(dtm_version)" "$pins"
-}
+dtm_version() { go_tool_version "$DTM_MODULE" github.com/dtm-labs/dtm; }
+dtm_binary() { go_tool_binary dtm "$DTM_MODULE" github.com/dtm-labs/dtm; }
 
 DTM_BUILD_MARK="$RUN_DIR/dtm-build"
 DTM_BUILD_FAILED="$RUN_DIR/dtm-build.failed"
 DTM_BUILD_LOG="$LOG_DIR/dtm-build.log"
 
-# dtm_building prints "PID STARTED" (epoch seconds) while a background build runs.
-dtm_building() {
-  local pid started
-  read -r pid started 2>/dev/null <"$DTM_BUILD_MARK" || return 1
-  [[ $pid =~ ^[0-9]+$ ]] && kill -0 "$pid" 2>/dev/null || return 1
-  printf '%s %s\n' "$pid" "${started:-$(date +%s)}"
-}
-
-# dtm_build compiles the binary dtm_binary names, once per machine (a build elsewhere is waited for), to a
-# temporary name renamed when done.
-dtm_build() {
-  local bin lock rc=0
-  bin=$(dtm_binary)
-  mkdir -p "$JAEGER_CACHE"
-  exec {lock}>"$JAEGER_CACHE/.dtm-build.lock"
-  if ! flock -n "$lock"; then
-    say "waiting for the dtm build another ./looklook started"
-    flock "$lock"
-  fi
-  if [[ ! -x $bin ]]; then
-    say "building dtm $(dtm_version) from the Go module proxy (cached in ${JAEGER_CACHE/#"$HOME"/\~})"
-    (cd "$DTM_MODULE" && go build -trimpath -o "$bin.tmp.$$" github.com/dtm-labs/dtm) || rc=$?
-    if [[ $rc -eq 0 ]]; then mv -f "$bin.tmp.$$" "$bin"; else rm -f "$bin.tmp.$$"; fi
-  fi
-  exec {lock}>&-
-  return "$rc"
-}
+dtm_building() { go_tool_building "$DTM_BUILD_MARK"; }
+dtm_build() { go_tool_build dtm "$(dtm_version)" "$(dtm_binary)" "$DTM_MODULE" github.com/dtm-labs/dtm; }
 
 # cmd_dtm_build is the background build `up` starts (./looklook dtm-build, output in data/logs/dtm-build.log).
 cmd_dtm_build() {
@@ -61,7 +30,7 @@ cmd_dtm_build() {
   t0=$(date +%s)
   trap 'rm -f "$DTM_BUILD_MARK"' EXIT
   printf '\n==== %s\n' "$(date -u +%FT%TZ)"
-  jaeger_go
+  go_toolchain
   if ! dtm_build; then
     touch "$DTM_BUILD_FAILED"
     die "go build failed in tools/dtm after $(elapsed "$t0")"
@@ -98,7 +67,7 @@ dtm_up() {
       say "dtm is still building ($(elapsed "${build#* }"), data/logs/dtm-build.log); it starts when built"
       return 0
     fi
-    jaeger_go
+    go_toolchain
     rm -f "$DTM_BUILD_FAILED"
     say "building dtm $(dtm_version) in the background (minutes, once per machine; data/logs/dtm-build.log); it starts when built"
     (

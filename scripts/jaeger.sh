@@ -2,8 +2,7 @@
 # Jaeger v2 (in-memory, OTLP in on 127.0.0.1:4318, query API on 127.0.0.1:16686), built from the Go module
 # proxy through the tool module tools/jaeger: `go install …@version` refuses Jaeger's module because its go.mod
 # has a replace directive, so tools/jaeger/go.mod repeats that replace and pins every dependency (go.sum).
-# The build takes minutes, so the binary is cached outside the checkout, keyed by the Jaeger version and the
-# tool module's pins: another clone on the same machine reuses it, a new machine builds it once.
+# The binary is cached per machine like every tool built from the Go module proxy (scripts/gotools.sh).
 # The Go module build has no UI assets; the query API is complete, the full UI is the docker-compose one.
 
 JAEGER_MODULE="$ROOT/tools/jaeger"
@@ -12,29 +11,9 @@ JAEGER_OTLP_GRPC_PORT=4317
 JAEGER_QUERY_PORT=16686
 JAEGER_QUERY_GRPC_PORT=16685
 JAEGER_METRICS_PORT=14269
-JAEGER_CACHE="${XDG_CACHE_HOME:-$HOME/.cache}/looklook/bin"
 
-# jaeger_go puts a Go toolchain on PATH. Debian's golang-go is older than Jaeger needs; with
-# GOTOOLCHAIN=auto it fetches the go version tools/jaeger/go.mod asks for from the module proxy.
-jaeger_go() {
-  if ! command -v go >/dev/null; then
-    if [[ -x /usr/local/go/bin/go ]]; then
-      PATH="/usr/local/go/bin:$PATH"
-    else
-      apt_install golang-go
-    fi
-  fi
-  export GOTOOLCHAIN="${GOTOOLCHAIN:-auto}" GOFLAGS="${GOFLAGS:--buildvcs=false}"
-}
-
-jaeger_version() { awk '$1 == "github.com/jaegertracing/jaeger" { print $2; exit }' "$JAEGER_MODULE/go.mod"; }
-
-# jaeger_binary prints the cached binary's path for the current tool module.
-jaeger_binary() {
-  local pins
-  pins=$(cat "$JAEGER_MODULE/go.mod" "$JAEGER_MODULE/go.sum" | sha256sum | cut -c1-12)
-  printf '%s/jaeger-%s-%s\n' "$JAEGER_CACHE" "$(jaeger_version)" "$pins"
-}
+jaeger_version() { go_tool_version "$JAEGER_MODULE" github.com/jaegertracing/jaeger; }
+jaeger_binary() { go_tool_binary jaeger "$JAEGER_MODULE" github.com/jaegertracing/jaeger; }
 
 # The build runs in the background on a machine without the cached binary, so a first `up` does not wait
 # minutes for it: the rest of the stack starts meanwhile (the apps' exporters drop spans while nothing
@@ -44,33 +23,9 @@ JAEGER_BUILD_MARK="$RUN_DIR/jaeger-build"
 JAEGER_BUILD_FAILED="$RUN_DIR/jaeger-build.failed"
 JAEGER_BUILD_LOG="$LOG_DIR/jaeger-build.log"
 
-# jaeger_building prints "PID STARTED" (epoch seconds) while a background build runs.
-jaeger_building() {
-  local pid started
-  read -r pid started 2>/dev/null <"$JAEGER_BUILD_MARK" || return 1
-  [[ $pid =~ ^[0-9]+$ ]] && kill -0 "$pid" 2>/dev/null || return 1
-  printf '%s %s\n' "$pid" "${started:-$(date +%s)}"
-}
-
-# jaeger_build compiles the binary jaeger_binary names, once per machine: a build from another checkout or
-# terminal is waited for. Built to a temporary name and renamed, so an interrupted build never leaves a
-# half-written binary behind.
+jaeger_building() { go_tool_building "$JAEGER_BUILD_MARK"; }
 jaeger_build() {
-  local bin lock rc=0
-  bin=$(jaeger_binary)
-  mkdir -p "$JAEGER_CACHE"
-  exec {lock}>"$JAEGER_CACHE/.jaeger-build.lock"
-  if ! flock -n "$lock"; then
-    say "waiting for the Jaeger build another ./looklook started"
-    flock "$lock"
-  fi
-  if [[ ! -x $bin ]]; then
-    say "building Jaeger $(jaeger_version) from the Go module proxy (cached in ${JAEGER_CACHE/#"$HOME"/\~})"
-    (cd "$JAEGER_MODULE" && go build -trimpath -o "$bin.tmp.$$" github.com/jaegertracing/jaeger/cmd/jaeger) || rc=$?
-    if [[ $rc -eq 0 ]]; then mv -f "$bin.tmp.$$" "$bin"; else rm -f "$bin.tmp.$$"; fi
-  fi
-  exec {lock}>&-
-  return "$rc"
+  go_tool_build Jaeger "$(jaeger_version)" "$(jaeger_binary)" "$JAEGER_MODULE" github.com/jaegertracing/jaeger/cmd/jaeger
 }
 
 # cmd_jaeger_build is the background build `up` starts (./looklook jaeger-build, its output in
@@ -81,7 +36,7 @@ cmd_jaeger_build() {
   t0=$(date +%s)
   trap 'rm -f "$JAEGER_BUILD_MARK"' EXIT
   printf '\n==== %s\n' "$(date -u +%FT%TZ)"
-  jaeger_go
+  go_toolchain
   if ! jaeger_build; then
     touch "$JAEGER_BUILD_FAILED"
     die "go build failed in tools/jaeger after $(elapsed "$t0")"
@@ -104,7 +59,7 @@ jaeger_up() {
     fi
     # Go comes from apt when missing, and apt takes one install at a time: installed here, not in the
     # background next to the installs of the pieces that follow.
-    jaeger_go
+    go_toolchain
     rm -f "$JAEGER_BUILD_FAILED"
     say "building Jaeger $(jaeger_version) in the background (minutes, once per machine; data/logs/jaeger-build.log); it starts when built"
     ensure_dirs

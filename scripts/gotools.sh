@@ -1,0 +1,58 @@
+# shellcheck shell=bash
+# The binaries built from the Go module proxy (Jaeger, dtm, Docker Compose), each through a tool module
+# under tools/ that pins every dependency. Builds take minutes, so each binary is cached outside the
+# checkout, keyed by its version and its tool module's pins: another clone on the same machine reuses it,
+# a new machine builds it once.
+
+GO_TOOL_CACHE="${XDG_CACHE_HOME:-$HOME/.cache}/looklook/bin"
+
+# go_toolchain puts a Go toolchain on PATH. Debian's golang-go is older than the tools need; with
+# GOTOOLCHAIN=auto it fetches the go version a tool module's go.mod asks for from the module proxy.
+go_toolchain() {
+  if ! command -v go >/dev/null; then
+    if [[ -x /usr/local/go/bin/go ]]; then
+      PATH="/usr/local/go/bin:$PATH"
+    else
+      apt_install golang-go
+    fi
+  fi
+  export GOTOOLCHAIN="${GOTOOLCHAIN:-auto}" GOFLAGS="${GOFLAGS:--buildvcs=false}"
+}
+
+# go_tool_version MODULE_DIR MODULE_PATH prints the version the tool module requires of MODULE_PATH.
+go_tool_version() { awk -v m="$2" '$1 == m { print $2; exit }' "$1/go.mod"; }
+
+# go_tool_binary NAME MODULE_DIR MODULE_PATH prints the cached binary's path for the tool module's pins.
+go_tool_binary() {
+  local name=$1 dir=$2 pins
+  pins=$(cat "$dir/go.mod" "$dir/go.sum" | sha256sum | cut -c1-12)
+  printf '%s/%s-%s-%s\n' "$GO_TOOL_CACHE" "$name" "$(go_tool_version "$dir" "$3")" "$pins"
+}
+
+# go_tool_building MARK prints "PID STARTED" (epoch seconds) while the background build MARK names runs.
+go_tool_building() {
+  local pid started
+  read -r pid started 2>/dev/null <"$1" || return 1
+  [[ $pid =~ ^[0-9]+$ ]] && kill -0 "$pid" 2>/dev/null || return 1
+  printf '%s %s\n' "$pid" "${started:-$(date +%s)}"
+}
+
+# go_tool_build LABEL VERSION BIN MODULE_DIR PACKAGE compiles PACKAGE in the tool module to BIN, once per machine:
+# a build of the same tool from another checkout or terminal is waited for. Built to a temporary name and
+# renamed, so an interrupted build never leaves a half-written binary behind.
+go_tool_build() {
+  local label=$1 version=$2 bin=$3 dir=$4 package=$5 lock rc=0
+  mkdir -p "$GO_TOOL_CACHE"
+  exec {lock}>"$GO_TOOL_CACHE/.${label,,}-build.lock"
+  if ! flock -n "$lock"; then
+    say "waiting for the $label build another ./looklook started"
+    flock "$lock"
+  fi
+  if [[ ! -x $bin ]]; then
+    say "building $label $version from the Go module proxy (cached in ${GO_TOOL_CACHE/#"$HOME"/\~})"
+    (cd "$dir" && go build -trimpath -o "$bin.tmp.$$" "$package") || rc=$?
+    if [[ $rc -eq 0 ]]; then mv -f "$bin.tmp.$$" "$bin"; else rm -f "$bin.tmp.$$"; fi
+  fi
+  exec {lock}>&-
+  return "$rc"
+}
