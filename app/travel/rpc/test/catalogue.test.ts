@@ -4,37 +4,23 @@
  */
 import assert from 'node:assert/strict'
 import { after, before, test } from 'node:test'
-import { createLogger } from '@looklook/logx'
 import { HomestayActivityType } from '@looklook/travel-model'
 import { CodeError, ErrCode } from '@looklook/xerr'
-import type { RpcServer } from '@looklook/zrpc'
-import { fakeUserId, TravelFixture } from '../../model/test/fixtures.ts'
-import { createTravelClient, type TravelClient } from '../src/client.ts'
-import { loadTravelRpcConf } from '../src/config.ts'
+import { fakeUserId, type TravelFixture } from '../../model/test/fixtures.ts'
+import type { TravelClient } from '../src/client.ts'
 import { TravelRefusals } from '../src/contract.ts'
-import { createServer } from '../src/server.ts'
-import { createServiceContext, type ServiceContext } from '../src/svc-context.ts'
+import type { ServiceContext } from '../src/svc-context.ts'
+import { startTravelRpc, type TravelRpcRig } from './harness.ts'
 
-const logger = createLogger({ service: 'travel-rpc-catalogue-test', level: 'error' })
+let rig: TravelRpcRig
 let fx: TravelFixture
 let svc: ServiceContext
-let server: RpcServer
 let client: TravelClient
-
 before(async () => {
-  fx = new TravelFixture()
-  svc = createServiceContext({ ...loadTravelRpcConf(), ListenOn: '127.0.0.1:0' }, logger)
-  server = createServer(svc, logger)
-  const port = await server.start()
-  client = createTravelClient({ Endpoints: [`127.0.0.1:${port}`], Timeout: 2000, NonBlock: true }, logger)
+  rig = await startTravelRpc('travel-rpc-catalogue-test')
+  ;({ fx, svc, client } = rig)
 })
-
-after(async () => {
-  client.close()
-  await server.stop()
-  await svc.close()
-  await fx.cleanup()
-})
+after(() => rig.stop())
 
 const paramError = (err: unknown) => err instanceof CodeError && err.code === ErrCode.REQUEST_PARAM_ERROR
 

@@ -4,35 +4,19 @@
  */
 import assert from 'node:assert/strict'
 import { after, before, test } from 'node:test'
-import { createLogger } from '@looklook/logx'
 import { CodeError, ErrCode } from '@looklook/xerr'
-import type { RpcServer } from '@looklook/zrpc'
-import { TravelFixture } from '../../model/test/fixtures.ts'
-import { createTravelClient, HOMESTAY_NOT_FOUND, type TravelClient } from '../src/client.ts'
-import { loadTravelRpcConf } from '../src/config.ts'
-import { createServer } from '../src/server.ts'
-import { createServiceContext, type ServiceContext } from '../src/svc-context.ts'
+import type { TravelFixture } from '../../model/test/fixtures.ts'
+import { HOMESTAY_NOT_FOUND, type TravelClient } from '../src/client.ts'
+import { startTravelRpc, type TravelRpcRig } from './harness.ts'
 
-const logger = createLogger({ service: 'travel-rpc-test', level: 'error' })
+let rig: TravelRpcRig
 let fx: TravelFixture
-let svc: ServiceContext
-let server: RpcServer
 let client: TravelClient
-
 before(async () => {
-  fx = new TravelFixture()
-  svc = createServiceContext({ ...loadTravelRpcConf(), ListenOn: '127.0.0.1:0' }, logger)
-  server = createServer(svc, logger)
-  const port = await server.start()
-  client = createTravelClient({ Endpoints: [`127.0.0.1:${port}`], Timeout: 2000, NonBlock: true }, logger)
+  rig = await startTravelRpc('travel-rpc-test')
+  ;({ fx, client } = rig)
 })
-
-after(async () => {
-  client.close()
-  await server.stop()
-  await svc.close()
-  await fx.cleanup()
-})
+after(() => rig.stop())
 
 function isCode(code: number, message?: string) {
   return (err: unknown) => err instanceof CodeError && err.code === code && (message === undefined || err.message === message)
