@@ -88,35 +88,6 @@ dtm_up() {
   wait_until dtm 30 dtm_ready
 }
 
-# dtm_wait_build waits for a background build and the dtm it starts.
-dtm_wait_build() {
-  local build started
-  build=$(dtm_building) || return 0
-  started=${build#* }
-  say "waiting for the dtm build ($(elapsed "$started") so far, data/logs/dtm-build.log)"
-  while dtm_building >/dev/null; do sleep 1; done
-  running dtm || fail_with_log dtm-build "dtm was not built or did not start"
-}
-
-dtm_status() {
-  local build
-  if ! running dtm && build=$(dtm_building); then
-    status_line dtm building "$DTM_GRPC_PORT" "$(elapsed "${build#* }") (data/logs/dtm-build.log)"
-  elif ! running dtm && [[ -f $DTM_BUILD_FAILED ]]; then
-    status_line dtm down "$DTM_GRPC_PORT" "- (the build failed: data/logs/dtm-build.log)"
-  else
-    piece_status dtm "$DTM_GRPC_PORT"
-  fi
-}
-
-dtm_down() {
-  local build
-  if build=$(dtm_building); then
-    say "stopping the dtm build"
-    kill -TERM -- "-${build%% *}" 2>/dev/null || true
-    rm -f "$DTM_BUILD_MARK"
-  fi
-  running dtm || return 0
-  say "stopping dtm"
-  stop_pid dtm 15
-}
+dtm_wait_build() { go_tool_wait_build dtm dtm "$DTM_BUILD_MARK"; }
+dtm_status() { go_tool_status dtm "$DTM_GRPC_PORT" "$DTM_BUILD_MARK" "$DTM_BUILD_FAILED"; }
+dtm_down() { go_tool_down dtm dtm "$DTM_BUILD_MARK"; }

@@ -56,3 +56,52 @@ go_tool_build() {
   exec {lock}>&-
   return "$rc"
 }
+
+# The pieces built in the background on a new machine (Jaeger, dtm): NAME is the piece `running` and
+# `stop_pid` know, LABEL its name in messages, MARK its build mark, its log data/logs/NAME-build.log.
+
+# go_tool_wait_build NAME LABEL MARK waits for a background build and the piece it starts, with a line
+# every 30 s.
+go_tool_wait_build() {
+  local name=$1 label=$2 mark=$3 build started last
+  build=$(go_tool_building "$mark") || return 0
+  started=${build#* }
+  say "waiting for the $label build ($(elapsed "$started") so far, data/logs/$name-build.log)"
+  last=$(date +%s)
+  while go_tool_building "$mark" >/dev/null; do
+    sleep 1
+    if (($(date +%s) - last >= 30)); then
+      say "still building $label ($(elapsed "$started"))"
+      last=$(date +%s)
+    fi
+  done
+  running "$name" || fail_with_log "$name-build" "$label was not built or did not start"
+  say "$label is up ($(elapsed "$started") after its build started)"
+}
+
+# go_tool_status NAME PORT MARK FAILED prints the piece's `status` line, a background build's progress
+# while there is one, or the failed build.
+go_tool_status() {
+  local name=$1 port=$2 mark=$3 failed=$4 build
+  if ! running "$name" && build=$(go_tool_building "$mark"); then
+    status_line "$name" building "$port" "$(elapsed "${build#* }") (data/logs/$name-build.log)"
+  elif ! running "$name" && [[ -f $failed ]]; then
+    status_line "$name" down "$port" "- (the build failed: data/logs/$name-build.log)"
+  else
+    piece_status "$name" "$port"
+  fi
+}
+
+# go_tool_down NAME LABEL MARK stops the piece, and a background build with it (it would start the piece
+# when done).
+go_tool_down() {
+  local name=$1 label=$2 mark=$3 build
+  if build=$(go_tool_building "$mark"); then
+    say "stopping the $label build"
+    kill -TERM -- "-${build%% *}" 2>/dev/null || true
+    rm -f "$mark"
+  fi
+  running "$name" || return 0
+  say "stopping $label"
+  stop_pid "$name" 15
+}

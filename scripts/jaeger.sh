@@ -84,45 +84,6 @@ jaeger_up() {
   wait_until jaeger 30 jaeger_ready
 }
 
-# jaeger_wait_build waits for a background build and the Jaeger it starts, with a line every 30 s.
-jaeger_wait_build() {
-  local build started last
-  build=$(jaeger_building) || return 0
-  started=${build#* }
-  say "waiting for the Jaeger build ($(elapsed "$started") so far, data/logs/jaeger-build.log)"
-  last=$(date +%s)
-  while jaeger_building >/dev/null; do
-    sleep 1
-    if (($(date +%s) - last >= 30)); then
-      say "still building Jaeger ($(elapsed "$started"))"
-      last=$(date +%s)
-    fi
-  done
-  running jaeger || fail_with_log jaeger-build "Jaeger was not built or did not start"
-  say "Jaeger is up ($(elapsed "$started") after its build started)"
-}
-
-# jaeger_status prints Jaeger's `status` line, a background build's progress while there is one.
-jaeger_status() {
-  local build
-  if ! running jaeger && build=$(jaeger_building); then
-    status_line jaeger building "$JAEGER_QUERY_PORT" "$(elapsed "${build#* }") (data/logs/jaeger-build.log)"
-  elif ! running jaeger && [[ -f $JAEGER_BUILD_FAILED ]]; then
-    status_line jaeger down "$JAEGER_QUERY_PORT" "- (the build failed: data/logs/jaeger-build.log)"
-  else
-    piece_status jaeger "$JAEGER_QUERY_PORT"
-  fi
-}
-
-# jaeger_down stops Jaeger, and a background build with it (it would start Jaeger when done).
-jaeger_down() {
-  local build
-  if build=$(jaeger_building); then
-    say "stopping the Jaeger build"
-    kill -TERM -- "-${build%% *}" 2>/dev/null || true
-    rm -f "$JAEGER_BUILD_MARK"
-  fi
-  running jaeger || return 0
-  say "stopping Jaeger"
-  stop_pid jaeger 15
-}
+jaeger_wait_build() { go_tool_wait_build jaeger Jaeger "$JAEGER_BUILD_MARK"; }
+jaeger_status() { go_tool_status jaeger "$JAEGER_QUERY_PORT" "$JAEGER_BUILD_MARK" "$JAEGER_BUILD_FAILED"; }
+jaeger_down() { go_tool_down jaeger Jaeger "$JAEGER_BUILD_MARK"; }
