@@ -1,4 +1,4 @@
-import type { SqlConn, Tx } from '@looklook/model'
+import { retryOnLockConflict, type SqlConn, type Tx } from '@looklook/model'
 import type { BranchInfo } from './branch.ts'
 
 /** The barrier table every business database a branch writes to holds (deploy/dtm/020-barrier.sql). */
@@ -19,7 +19,10 @@ const ORIGIN_OP: Record<string, string> = { compensate: 'action', cancel: 'try',
  * transaction, INSERT IGNORE the origin op's row (for a compensation), then the current op's row, then
  * run `fn` only when the current row is new and, for a compensation, the action's row was already
  * there. `fn`'s changes and the barrier rows commit together or not at all: a failing `fn` rolls both
- * back, so dtm's retry finds no row and runs it again.
+ * back, so dtm's retry finds no row and runs it again. A transaction MySQL rolls back over a lock
+ * conflict (concurrent branches inserting into one unique range: overlapping stays holding the same
+ * nights) runs again at once, barrier rows included, rather than waiting for dtm's next retry: `fn` must
+ * change nothing outside `tx`.
  */
 export async function withBarrier(
   db: SqlConn,
@@ -33,13 +36,15 @@ export async function withBarrier(
       `INSERT IGNORE INTO \`${table}\` (\`trans_type\`, \`gid\`, \`branch_id\`, \`op\`, \`barrier_id\`, \`reason\`) VALUES (?, ?, ?, ?, ?, ?)`,
       [info.transType, info.gid, info.branchId, op, barrierId, info.op],
     )
-  return db.transact(async (tx) => {
-    const origin = ORIGIN_OP[info.op]
-    const originAffected = origin ? (await insert(tx, origin)).affectedRows : 0
-    const currentAffected = (await insert(tx, info.op)).affectedRows
-    if (origin && originAffected > 0) return 'null-compensation'
-    if (currentAffected === 0) return 'skipped'
-    await fn(tx)
-    return 'applied'
-  })
+  return retryOnLockConflict(() =>
+    db.transact(async (tx) => {
+      const origin = ORIGIN_OP[info.op]
+      const originAffected = origin ? (await insert(tx, origin)).affectedRows : 0
+      const currentAffected = (await insert(tx, info.op)).affectedRows
+      if (origin && originAffected > 0) return 'null-compensation'
+      if (currentAffected === 0) return 'skipped'
+      await fn(tx)
+      return 'applied'
+    }),
+  )
 }

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict'
 import { randomUUID } from 'node:crypto'
 import { after, before, test } from 'node:test'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { createPool, SqlConn } from '@looklook/model'
+import { createPool, SqlConn, type Tx } from '@looklook/model'
 import { memoryLogger, waitFor } from '@looklook/testkit'
 import { defineRefusals } from '@looklook/xerr'
 import { createRpcClient, createRpcServer, type RpcClient, type RpcContext, type RpcServer } from '@looklook/zrpc'
@@ -191,6 +191,33 @@ test('a compensation that arrives before its hanging action blocks it: the late 
   assert.ok(!seen.includes('transIn:applied'), seen.join(', '))
   assert.equal(await balance(b), 0)
   assert.equal(await balance(a), 0)
+})
+
+test("two branches deadlocked on each other's rows both apply: the victim runs again, barrier rows included", async () => {
+  const [x, y] = [`x-${randomUUID()}`, `y-${randomUUID()}`]
+  await db.exec(`INSERT INTO ${ACCOUNTS} (\`account\`, \`balance\`) VALUES (?, 0), (?, 0)`, [x, y])
+  const runs = { first: 0, second: 0 }
+  // Each transaction locks one row, waits until the other holds its own, then asks for the other's:
+  // MySQL rolls one of them back as the deadlock victim (1213), and only a new run of it can apply.
+  const both = Promise.withResolvers<void>()
+  let holding = 0
+  const add = (tx: Tx, account: string) => tx.exec(`UPDATE ${ACCOUNTS} SET \`balance\` = \`balance\` + 1 WHERE \`account\` = ?`, [account])
+  const crossing = (name: 'first' | 'second', mine: string, theirs: string) => async (tx: Tx) => {
+    runs[name]++
+    await add(tx, mine)
+    if (runs[name] === 1 && ++holding === 2) both.resolve()
+    if (runs[name] === 1) await both.promise
+    await add(tx, theirs)
+  }
+  const info = (branchId: string): BranchInfo => ({ gid: `deadlock-${randomUUID()}`, transType: 'saga', branchId, op: 'action' })
+  const outcomes = await Promise.all([
+    withBarrier(db, info('01'), crossing('first', x, y)),
+    withBarrier(db, info('02'), crossing('second', y, x)),
+  ])
+  assert.deepEqual(outcomes, ['applied', 'applied'])
+  assert.equal(runs.first + runs.second, 3, JSON.stringify(runs))
+  assert.equal(await balance(x), 2)
+  assert.equal(await balance(y), 2)
 })
 
 test('a call without dtm metadata is refused as a bad request', async () => {

@@ -130,6 +130,41 @@ export function isDuplicateKeyError(err: unknown): boolean {
   return false
 }
 
+/**
+ * Whether MySQL chose the transaction of `err` (or any error in its `cause` chain) as a deadlock victim
+ * (1213 ER_LOCK_DEADLOCK) or gave up waiting for a lock (1205 ER_LOCK_WAIT_TIMEOUT). Both roll the whole
+ * transaction back, so it is safe to run again from the start.
+ */
+export function isLockConflict(err: unknown): boolean {
+  for (let e: unknown = err, depth = 0; e && depth < 10; depth++) {
+    const d = driverError(e)
+    if (d?.errno === 1213 || d?.errno === 1205 || d?.code === 'ER_LOCK_DEADLOCK' || d?.code === 'ER_LOCK_WAIT_TIMEOUT') return true
+    e = e instanceof Error ? e.cause : undefined
+  }
+  return false
+}
+
+/** How many times {@link retryOnLockConflict} runs a transaction before the conflict reaches the caller. */
+export const LOCK_CONFLICT_ATTEMPTS = 4
+
+/**
+ * Runs `fn` (one whole transaction) again when MySQL rolled it back over a lock conflict, after a short
+ * random pause. Concurrent inserts into one unique index range are the usual cause: two first payments of
+ * one order, or overlapping stays holding the same nights, both lock the range and one becomes the
+ * deadlock victim; on its next run it meets the winner's committed row. `fn` must do nothing outside its
+ * transaction that cannot be repeated.
+ */
+export async function retryOnLockConflict<T>(fn: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await fn()
+    } catch (err) {
+      if (attempt >= LOCK_CONFLICT_ATTEMPTS || !isLockConflict(err)) throw err
+      await new Promise((r) => setTimeout(r, 5 * attempt + Math.random() * 20))
+    }
+  }
+}
+
 type Runner = Pool | PoolConnection
 
 async function observe<T>(command: string, span: Span | undefined, fn: () => Promise<T>): Promise<T> {

@@ -1,9 +1,8 @@
-import { isDuplicateKeyError } from '@looklook/model'
+import { isDuplicateKeyError, retryOnLockConflict } from '@looklook/model'
 import { PayMode, PayStatus, ZERO_TIME } from '@looklook/payment-model'
 import { CodeError } from '@looklook/xerr'
 import type { CreatePaymentReq, CreatePaymentResp } from '../../gen/payment.ts'
 import { PaymentRefusals } from '../contract.ts'
-import { retryOnLockConflict } from '../logic/retry.ts'
 import { newPaymentSn } from '../logic/sn.ts'
 import type { ServiceContext } from '../svc-context.ts'
 

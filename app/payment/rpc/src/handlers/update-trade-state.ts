@@ -1,9 +1,9 @@
+import { retryOnLockConflict } from '@looklook/model'
 import { PayStatus } from '@looklook/payment-model'
 import { CodeError } from '@looklook/xerr'
 import { context, propagation } from '@opentelemetry/api'
 import type { UpdateTradeStateReq, UpdateTradeStateResp } from '../../gen/payment.ts'
 import { PaymentRefusals } from '../contract.ts'
-import { retryOnLockConflict } from '../logic/retry.ts'
 import type { ServiceContext } from '../svc-context.ts'
 
 /** pay_status changes a payment may make; setting the current status again is a no-op, anything else an error. */
