@@ -5,7 +5,7 @@
  */
 export { ctxOf, type RequestCtx, userIdFrom } from './context.ts'
 export { type CauseLink, causeChain, type MappedError, mapError, RequestTimeoutError, UnavailableMsg } from './errors.ts'
-export { drain, restService, startRest } from './lifecycle.ts'
+export { DRAIN_GRACE_MS, drain, restService, startRest } from './lifecycle.ts'
 export { fenToYuan } from './money.ts'
 export { OPENAPI_PATH, SECURITY_SCHEME } from './openapi.ts'
-export { createRestServer, HEALTH_PATH, isDraining, markDraining, type RestApp, type RestOptions } from './server.ts'
+export { connectionsClosed, createRestServer, HEALTH_PATH, isDraining, markDraining, type RestApp, type RestOptions } from './server.ts'

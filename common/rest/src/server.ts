@@ -4,6 +4,7 @@
  * timeout, the `{code,msg,data}` envelope and one error mapper.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http'
+import type { Socket } from 'node:net'
 import type { Duplex } from 'node:stream'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { TRestConf } from '@looklook/conf'
@@ -55,6 +56,8 @@ interface RequestState {
 
 interface Lifecycle {
   draining: boolean
+  /** The open client connections, so a drain can wait for keep-alive clients to leave. */
+  sockets: Set<Socket>
 }
 
 const states = new WeakMap<FastifyRequest, RequestState>()
@@ -76,8 +79,12 @@ export function createRestServer(opts: RestOptions): RestApp {
     // never reach Fastify; they get the envelope too, instead of Node's `{"error":"Bad Request"}`.
     clientErrorHandler: answerClientError,
   }).withTypeProvider<TypeBoxTypeProvider>()
-  const life: Lifecycle = { draining: false }
+  const life: Lifecycle = { draining: false, sockets: new Set() }
   lifecycles.set(app, life)
+  app.server.on('connection', (socket: Socket) => {
+    life.sockets.add(socket)
+    socket.once('close', () => life.sockets.delete(socket))
+  })
 
   // Declared up front so every request object has the same shape.
   app.decorateRequest('userId', 0)
@@ -244,6 +251,27 @@ export function createRestServer(opts: RestOptions): RestApp {
 /** Whether the server still accepts work (false once draining began). */
 export function isDraining(app: RestApp): boolean {
   return lifecycles.get(app)?.draining ?? false
+}
+
+/**
+ * Resolves when every client connection of the server has closed, or after `ms`, whichever comes first:
+ * true when none is left open.
+ */
+export function connectionsClosed(app: RestApp, ms: number): Promise<boolean> {
+  const sockets = lifecycles.get(app)?.sockets
+  if (!sockets || sockets.size === 0) return Promise.resolve(true)
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms)
+    const onClose = () => {
+      if (sockets.size === 0) done()
+    }
+    for (const s of sockets) s.once('close', onClose)
+    function done() {
+      clearTimeout(timer)
+      for (const s of sockets) s.off('close', onClose)
+      resolve(sockets.size === 0)
+    }
+  })
 }
 
 /** Marks the server not ready for `/healthz`; {@link drain} does this first. */

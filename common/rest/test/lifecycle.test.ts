@@ -56,6 +56,42 @@ test('drain finishes the in-flight request over keep-alive, then refuses new con
   }
 })
 
+test("a drain keeps an idle keep-alive connection open for the client's next request, answered with Connection: close", async () => {
+  const { app } = testServer()
+  app.post('/ping', async () => ({ pong: true }))
+  const port = await startRest(app, testConf({ Port: 0 }))
+  const agent = new Agent({ keepAlive: true, maxSockets: 1 })
+  try {
+    // One request leaves the agent's connection idle in its pool, as nginx's upstream keepalive does.
+    assert.equal((await post(port, '/ping', agent)).status, 200)
+    assert.equal(Object.values(agent.freeSockets).flat().length, 1)
+    let drained = false
+    const draining = drain(app, 10_000).then(() => {
+      drained = true
+    })
+    await sleep(50)
+    assert.equal(drained, false, 'the drain waits while a keep-alive connection is open')
+    // The pooled connection is still the server's: the next request on it is served, and told to close.
+    const next = await new Promise<{ status: number; connection: string | undefined }>((resolve, reject) => {
+      const req = request(
+        { host: '127.0.0.1', port, path: '/ping', method: 'POST', agent, headers: { 'content-type': 'application/json' } },
+        (res) => {
+          res.resume()
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, connection: res.headers.connection }))
+        },
+      )
+      req.on('error', reject)
+      req.end('{}')
+    })
+    assert.deepEqual(next, { status: 200, connection: 'close' })
+    // With the client gone the drain ends, without waiting out its grace.
+    await draining
+    assert.equal(app.server.listening, false)
+  } finally {
+    agent.destroy()
+  }
+})
+
 test('restService starts listening and stops by draining', async () => {
   const { app } = testServer()
   const svc = restService(app, testConf({ Port: 0, Name: 'svc-test' }))
