@@ -258,8 +258,8 @@ export function isDraining(app: RestApp): boolean {
  * true when none is left open.
  */
 export function connectionsClosed(app: RestApp, ms: number): Promise<boolean> {
-  const sockets = lifecycles.get(app)?.sockets
-  if (!sockets || sockets.size === 0) return Promise.resolve(true)
+  const sockets = lifecycles.get(app)?.sockets ?? new Set<Socket>()
+  if (sockets.size === 0) return Promise.resolve(true)
   return new Promise((resolve) => {
     const timer = setTimeout(done, ms)
     const onClose = () => {
