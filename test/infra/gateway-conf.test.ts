@@ -26,6 +26,7 @@ interface Seen {
 const authCalls: Seen[] = []
 const apiCalls: Seen[] = []
 let apiConnections = 0
+let identityConnections = 0
 let identity: Server
 let api: Server
 let nginx: ChildProcess
@@ -71,6 +72,9 @@ before(async () => {
   )
   api.on('connection', () => {
     apiConnections++
+  })
+  identity.on('connection', () => {
+    identityConnections++
   })
   const identityPort = await listen(identity)
   const apiPort = await listen(api)
@@ -137,10 +141,10 @@ test('a valid token reaches the api as x-user, replacing a client-sent x-user', 
   assert.equal(seen.headers['x-user'], '42')
   assert.equal(seen.headers.traceparent, traceparent)
 
-  // identity-api was asked with GET, without the body, about the normalized path (no query), with the token.
+  // identity-api was asked with HEAD (so nginx can keep the connection, see the keep-alive test), without the body, about the normalized path (no query), with the token.
   const auth = authCalls.at(-1)
   assert.ok(auth)
-  assert.equal(auth.method, 'GET')
+  assert.equal(auth.method, 'HEAD')
   assert.equal(auth.url, '/identity/v1/verify/token')
   assert.equal(auth.bodyBytes, 0)
   assert.equal(auth.headers['content-length'], undefined)
@@ -212,13 +216,15 @@ test('an unknown path gets the JSON 404 envelope without asking identity-api', a
   assert.equal(authCalls.length, before)
 })
 
-test('upstream connections are kept alive across requests', async () => {
-  const before = apiConnections
+test("upstream connections are kept alive across requests, the verifier's too", async () => {
+  const [apiBefore, identityBefore, authsBefore] = [apiConnections, identityConnections, authCalls.length]
   for (let i = 0; i < 5; i++) {
     const reply = await send(`${gateway}/travel/v1/homestay/guessList`, { headers: { authorization: 'Bearer good' }, body: '{}' })
     assert.equal(reply.status, 200)
   }
-  assert.ok(apiConnections - before <= 1, `${apiConnections - before} new upstream connections for 5 requests`)
+  assert.equal(authCalls.length - authsBefore, 5, 'every request was verified')
+  assert.ok(apiConnections - apiBefore <= 1, `${apiConnections - apiBefore} new upstream connections for 5 requests`)
+  assert.ok(identityConnections - identityBefore <= 1, `${identityConnections - identityBefore} new verifier connections for 5 requests`)
 })
 
 test('identity-api being down is a JSON 503 with Retry-After, not a pass', async () => {
