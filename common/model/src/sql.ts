@@ -74,6 +74,9 @@ export function createPool(conf: TDBConf): Pool {
     dateStrings: false,
     timezone: 'Z',
     jsonStrings: true,
+    // No stack captured per statement for a failure that may never come: a failed statement becomes a
+    // CodeError made where it was awaited, whose async stack names the caller anyway.
+    trace: false,
   })
   // 'connection' fires before the new connection serves its first query, and commands on one
   // connection run in order, so this SET always precedes any statement of ours.
