@@ -207,6 +207,9 @@ function deployment(proc: Process, config: ContainerConfig): unknown {
         },
         spec: {
           imagePullSecrets: [{ name: 'harbor-pull-secret' }],
+          // No <SERVICE>_PORT/_HOST variables of every Service in the namespace: names such as REDIS_PORT or
+          // KAFKA_PORT would clash with the settings the processes and the infrastructure images read.
+          enableServiceLinks: false,
           // SIGTERM marks the process not ready and drains in-flight work; this bounds the drain.
           terminationGracePeriodSeconds: 30,
           securityContext: { runAsNonRoot: true, runAsUser: 1000, runAsGroup: 1000, seccompProfile: { type: 'RuntimeDefault' } },
@@ -444,6 +447,7 @@ function gatewayManifests(): Record<string, unknown> {
         template: {
           metadata: { labels: labels(GATEWAY, 'gateway') },
           spec: {
+            enableServiceLinks: false,
             securityContext: { runAsNonRoot: true, runAsUser: 101, runAsGroup: 101, seccompProfile: { type: 'RuntimeDefault' } },
             containers: [
               {
@@ -697,6 +701,35 @@ function jenkinsChoices(text: string, procs: Process[]): string {
   return text.replace(pattern, `$1${procs.map((p) => `'${p.name}'`).join(', ')}$2`)
 }
 
+// ---- copies the in-cluster infrastructure carries ------------------------------------------------
+
+/**
+ * kustomize reads only files inside a kustomization's folder, so the components that run MariaDB and
+ * Kafka in a cluster (deploy/k8s/components) carry copies of the DDL and the topic list for their Jobs:
+ * deploy/sql/*.sql then deploy/dtm/*.sql, in the order they are applied ("1-" and "2-" prefixes), and
+ * deploy/kafka/topics.txt.
+ */
+export const SCHEMA_COPIES = 'deploy/k8s/components/mariadb/sql'
+export const TOPICS_COPY = 'deploy/k8s/components/kafka/topics.txt'
+
+function componentCopies(base: string): Map<string, string> {
+  const files = new Map<string, string>()
+  const sources = [...globSync('deploy/sql/*.sql', { cwd: base }).sort(), ...globSync('deploy/dtm/*.sql', { cwd: base }).sort()]
+  for (const source of sources.map((f) => f.split('\\').join('/'))) {
+    const prefix = source.startsWith('deploy/sql/') ? '1' : '2'
+    const note = `-- Copy of ${source} for the in-cluster MariaDB's schema Job. ${GENERATED}\n`
+    files.set(`${SCHEMA_COPIES}/${prefix}-${posix.basename(source)}`, note + readFileSync(join(base, source), 'utf8'))
+  }
+  const topics = 'deploy/kafka/topics.txt'
+  if (existsSync(join(base, topics))) {
+    files.set(
+      TOPICS_COPY,
+      `# Copy of ${topics} for the in-cluster Kafka's topics Job. ${GENERATED}\n${readFileSync(join(base, topics), 'utf8')}`,
+    )
+  }
+  return files
+}
+
 // ---- all files -----------------------------------------------------------------------------------
 
 /** Every generated file, repository-relative path → content. */
@@ -751,6 +784,7 @@ export function render(base = root): Map<string, string> {
   }
   if (existsSync(join(base, 'Jenkinsfile')))
     files.set('Jenkinsfile', jenkinsChoices(readFileSync(join(base, 'Jenkinsfile'), 'utf8'), procs))
+  for (const [file, text] of componentCopies(base)) files.set(file, text)
   return files
 }
 
@@ -761,6 +795,10 @@ export function leftovers(files: Map<string, string>, base = root): string[] {
   for (const dir of globSync('deploy/k8s/base/*/', { cwd: base })) {
     const d = dir.split('\\').join('/').replace(/\/$/, '')
     if (!known.has(d)) out.push(`${d}/ (no such process any more: remove it)`)
+  }
+  for (const copy of globSync(`${SCHEMA_COPIES}/*.sql`, { cwd: base })) {
+    const f = copy.split('\\').join('/')
+    if (!files.has(f)) out.push(`${f} (its source under deploy/sql or deploy/dtm is gone: remove it)`)
   }
   return out
 }
