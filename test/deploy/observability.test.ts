@@ -223,21 +223,30 @@ test('the Jenkinsfile runs checkout → test → validate → build → push →
   const jenkinsfile = readFileSync(join(root, 'Jenkinsfile'), 'utf8')
   const stages = [...jenkinsfile.matchAll(/stage\('([^']+)'\)/g)].map((m) => m[1])
   assert.deepEqual(stages, ['Checkout', 'Test', 'Validate deploy files', 'Build image', 'Push to Harbor', 'Deploy to Kubernetes'])
-  for (const path of ['looklook', 'scripts/validate-deploy.sh', 'Dockerfile', 'deploy/k8s/overlays/prod/kustomization.yaml']) {
+  for (const path of [
+    'looklook',
+    'scripts/validate-deploy.sh',
+    'scripts/k8s-deploy.sh',
+    'Dockerfile',
+    'deploy/k8s/overlays/prod/kustomization.yaml',
+  ]) {
     assert.ok(existsSync(join(root, path)), path)
   }
   assert.match(jenkinsfile, /sh '\.\/looklook test'/)
   assert.match(jenkinsfile, /sh 'scripts\/validate-deploy\.sh check'/)
-  // The kustomize binary the deploy stage runs is the one the validate stage installed.
-  assert.match(jenkinsfile, /\.bin\/kustomize build deploy\/k8s\/overlays\/prod/)
+  // The deploy stage is scripts/k8s-deploy.sh on the prod overlay (test/deploy/k8s.test.ts runs it), with the
+  // kustomize binary the validate stage installed.
+  assert.match(jenkinsfile, /sh 'scripts\/k8s-deploy\.sh prod "\$\{SERVICE\}" "\$\{IMAGE\}"'/)
+  const deploy = readFileSync(join(root, 'scripts/k8s-deploy.sh'), 'utf8')
+  assert.match(deploy, /scripts\/validate-deploy\.sh" tools \| sed -n 's\/\^KUSTOMIZE=\/\/p'/)
   assert.match(
     readFileSync(join(root, 'scripts/validate-deploy.sh'), 'utf8'),
     /go_install "\$KUSTOMIZE_MODULE" "\$KUSTOMIZE_VERSION" kustomize/,
   )
   assert.match(jenkinsfile, /docker build --pull --build-arg SERVICE="\$\{SERVICE_DIR\}" --target process/)
   assert.match(readFileSync(join(root, 'Dockerfile'), 'utf8'), /^FROM \S+ AS process$/m)
-  // The image name the deploy stage sets is the one the overlays use, so kustomize finds it.
-  assert.match(jenkinsfile, /kustomize edit set image "looklook\/\$\{SERVICE\}=\$\{IMAGE\}"/)
+  // The deploy script takes a SERVICE the overlay's images list names (every process, Jenkinsfile's choices).
+  assert.match(deploy, /grep -q "\^ {2}- name: looklook\/\$service\\\$"/)
   // Credentials the pipeline names are the ones the docs tell the operator to create.
   const docs = readFileSync(join(root, 'doc/harbor.md'), 'utf8') + readFileSync(join(root, 'doc/k8s.md'), 'utf8')
   for (const [, id] of jenkinsfile.matchAll(/credentialsId: '([^']+)'/g)) assert.ok(docs.includes(id!), `no doc names the credential ${id}`)
