@@ -11,6 +11,7 @@ import { join } from 'node:path'
 import { after, before, describe, test } from 'node:test'
 import { post, request, waitFor } from '@looklook/testkit'
 import { parse } from 'yaml'
+import { bookAndPay } from './booking.ts'
 import { buildApp, COMPOSE, docker, LOCAL_IMAGES, ok, projectObjects, root, sh } from './docker.ts'
 
 const id = `ctest${process.pid}`
@@ -175,86 +176,7 @@ describe('the Compose files on the locally built images', () => {
   })
 
   test('a guest signs up in the mini-program, books a homestay and pays with WeChat through the gateway', async () => {
-    // Fourteen processes start at once on few CPUs: an rpc behind usercenter-api may still be starting
-    // (503, server busy) when the gateway first answers, so the sign-up is retried for a while on that only,
-    // each time with a new mini-program login (its code is good for one use).
-    const auth = await waitFor(
-      async () => {
-        const login = await request<{ code: string; iv: string; encryptedData: string }>(
-          '/sandbox/login',
-          { nickName: `compose-${id}` },
-          { baseUrl: sandbox },
-        )
-        assert.equal(login.status, 200, login.text)
-        const res = await post<{ accessToken: string }>('/usercenter/v1/user/wxMiniAuth', login.body, { baseUrl: gateway })
-        return res.status === 503 ? undefined : res
-      },
-      { timeoutMs: 60_000, intervalMs: 1000 },
-    )
-    assert.ok(auth, 'usercenter-api answers wxMiniAuth with something other than 503 within 60 s')
-    assert.equal(auth.status, 200, auth.text)
-    const token = auth.body.data?.accessToken ?? ''
-    assert.ok(token, auth.text)
-
-    const list = await post<{ list: { id: number; rowState: number; peopleNum: number }[] }>(
-      '/travel/v1/homestay/homestayList',
-      { page: 1, pageSize: 20 },
-      { baseUrl: gateway },
-    )
-    const homestay = list.body.data?.list.find((h) => h.rowState === 1 && h.peopleNum >= 2)
-    assert.ok(homestay, list.text)
-
-    const day = Math.floor((Date.now() / 1000 + 8 * 3600) / 86_400)
-    const start = (day + 3) * 86_400 - 8 * 3600
-    const order = await post<{ orderSn: string }>(
-      '/order/v1/homestayOrder/createHomestayOrder',
-      { homestayId: homestay.id, isFood: false, liveStartTime: start, liveEndTime: start + 86_400, livePeopleNum: 2, remark: 'compose' },
-      { baseUrl: gateway, token },
-    )
-    assert.equal(order.status, 200, order.text)
-    const sn = order.body.data?.orderSn ?? ''
-    const listed = await post<{ list: { sn: string; tradeState: number }[] }>(
-      '/order/v1/homestayOrder/userHomestayOrderList',
-      { lastId: 0, pageSize: 20, tradeState: -99 },
-      { baseUrl: gateway, token },
-    )
-    assert.deepEqual(
-      listed.body.data?.list.map((o) => [o.sn, o.tradeState]),
-      [[sn, 0]],
-      'the new order waits for payment',
-    )
-
-    const pay = await post<{ package: string }>(
-      '/payment/v1/thirdPayment/thirdPaymentWxPay',
-      { orderSn: sn, serviceType: 'homestayOrder' },
-      { baseUrl: gateway, token },
-    )
-    assert.equal(pay.status, 200, pay.text)
-    // The sandbox pays and notifies payment-api through the gateway's Compose service name.
-    const paid = await request<{ deliveries: { status: number }[] }>(
-      '/sandbox/pay',
-      { prepayId: pay.body.data?.package },
-      { baseUrl: sandbox },
-    )
-    assert.equal(paid.status, 200, paid.text)
-    assert.deepEqual(
-      paid.body.deliveries.map((d) => d.status),
-      [204],
-    )
-
-    // payment-rpc → Kafka → order-mq marks the order paid.
-    const state = await waitFor(
-      async () => {
-        const detail = await post<{ tradeState: number }>(
-          '/order/v1/homestayOrder/userHomestayOrderDetail',
-          { sn },
-          { baseUrl: gateway, token },
-        )
-        return detail.body.data?.tradeState === 1 ? 1 : undefined
-      },
-      { timeoutMs: 30_000, intervalMs: 500 },
-    )
-    assert.equal(state, 1, 'the order is paid')
+    await bookAndPay(gateway, sandbox, { nickName: `compose-${id}`, remark: 'compose', firstDay: 3 })
   })
 
   test('compose watch copies a source edit into usercenter-api and restarts it on it within seconds, and again on the restored file', async (t) => {
