@@ -3,7 +3,7 @@
 // with a sandbox login, books a homestay, pays with WeChat Pay in the sandbox, and the order turns paid
 // once payment-rpc's Kafka message reaches order-mq.
 import assert from 'node:assert/strict'
-import { post, request, waitFor } from '@looklook/testkit'
+import { type ApiEnvelope, type HttpResult, post, request, waitFor } from '@looklook/testkit'
 
 /** Night already held by another order (common/xerr HOMESTAY_NIGHTS_TAKEN). */
 const NIGHTS_TAKEN = 300001
@@ -59,7 +59,7 @@ export async function bookAndPay(gateway: string, sandbox: string, opts: Booking
   let sn = ''
   for (let day = opts.firstDay; day < opts.firstDay + 20 && sn === ''; day++) {
     const start = (today + day) * 86_400 - 8 * 3600
-    const order = await post<{ orderSn: string }>(
+    const order: HttpResult<ApiEnvelope<{ orderSn: string }>> = await post<{ orderSn: string }>(
       '/order/v1/homestayOrder/createHomestayOrder',
       { homestayId: homestay.id, isFood: false, liveStartTime: start, liveEndTime: start + 86_400, livePeopleNum: 2, remark: opts.remark },
       { baseUrl: gateway, token },
