@@ -107,28 +107,27 @@ k8s_project_images_build() {
   if ((built > 0)); then say "process images: $built built ($(elapsed "$t0"))" >&2; else say "process images: all ${#lines[@]} built already" >&2; fi
 }
 
-# k8s_cluster_image_id TAG prints the config digest (the Docker image id) of TAG in the cluster, or nothing.
-k8s_cluster_image_id() {
-  local digest
-  digest=$(k8s_ctr images ls 2>/dev/null | awk -v ref="docker.io/$1" '$1 == ref { print $3 }')
-  [[ -n $digest ]] || return 0
-  k8s_ctr content get "$digest" 2>/dev/null | sed -n 's/.*"config":{[^}]*"digest":"\(sha256:[0-9a-f]*\)".*/\1/p'
-}
-
 # k8s_project_import TAG... sends the images the cluster lacks, or holds in another version, in one
-# `docker save`, then restarts the workloads running a replaced one.
+# `docker save`, then restarts the workloads running a replaced one. An image is compared by its id, the
+# digest of its config, which an import keeps.
 k8s_project_import() {
-  local tag id want workload t0
+  local tag id want workload t0 ref digest
   local -a missing=() replaced=()
+  local -A held=()
+  while read -r ref _ digest _; do held[$ref]=$digest; done < <(k8s_ctr images ls 2>/dev/null | tail -n +2)
   for tag in "$@"; do
     want=$("$DOCKER" image inspect --format '{{.Id}}' "$tag") || die "no image $tag"
-    id=$(k8s_cluster_image_id "$tag")
+    id=
+    digest=${held[docker.io/$tag]:-}
+    if [[ -n $digest ]]; then
+      id=$(k8s_ctr content get "$digest" 2>/dev/null | sed -n 's/.*"config":{[^}]*"digest":"\(sha256:[0-9a-f]*\)".*/\1/p')
+    fi
     [[ $id == "$want" ]] && continue
     missing+=("$tag")
-    [[ -n $id ]] && replaced+=("$tag")
+    [[ -n $digest ]] && replaced+=("$tag")
   done
   if [[ ${#missing[@]} -eq 0 ]]; then
-    say "the cluster holds every image already (${#@})"
+    say "the cluster holds every image already ($#)"
     return 0
   fi
   say "importing ${#missing[@]} images into the cluster: ${missing[*]}"
