@@ -180,7 +180,7 @@ app_pids() {
   shopt -s nullglob
   for f in "$RUN_DIR"/*.pid; do
     name=$(basename "$f" .pid)
-    case $name in mysql | redis | kafka | jaeger | dtm | nginx | prometheus | mariadbd) ;; *) printf '%s\n' "$name" ;; esac
+    case $name in mysql | redis | kafka | jaeger | dtm | nginx | prometheus | mariadbd | k8s-*) ;; *) printf '%s\n' "$name" ;; esac
   done
   shopt -u nullglob
 }

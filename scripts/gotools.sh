@@ -20,7 +20,7 @@ go_toolchain() {
 }
 
 # go_tool_version MODULE_DIR MODULE_PATH prints the version the tool module requires of MODULE_PATH.
-go_tool_version() { awk -v m="$2" '$1 == m { print $2; exit }' "$1/go.mod"; }
+go_tool_version() { awk -v m="$2" '$1 == m { print $2; exit } $1 == "require" && $2 == m { print $3; exit }' "$1/go.mod"; }
 
 # go_tool_binary NAME MODULE_DIR MODULE_PATH prints the cached binary's path for the tool module's pins.
 go_tool_binary() {
@@ -37,21 +37,46 @@ go_tool_building() {
   printf '%s %s\n' "$pid" "${started:-$(date +%s)}"
 }
 
-# go_tool_build LABEL VERSION BIN MODULE_DIR PACKAGE compiles PACKAGE in the tool module to BIN, once per machine:
-# a build of the same tool from another checkout or terminal is waited for. Built to a temporary name and
-# renamed, so an interrupted build never leaves a half-written binary behind.
+# go_tool_build LABEL VERSION BIN MODULE_DIR PACKAGE... compiles the packages of the tool module to BIN (with
+# several packages, BIN is a directory holding one binary per package), once per machine: a build of the same
+# tool from another checkout or terminal is waited for. Built to a temporary name and renamed, so an
+# interrupted build never leaves a half-written binary behind. GO_TOOL_LDFLAGS, when set, goes to the
+# linker. A build that takes long says so every 30 s.
 go_tool_build() {
-  local label=$1 version=$2 bin=$3 dir=$4 package=$5 lock rc=0
+  local label=$1 version=$2 bin=$3 dir=$4 lock rc=0 tmp out started last pid
+  shift 4
   mkdir -p "$GO_TOOL_CACHE"
   exec {lock}>"$GO_TOOL_CACHE/.${label,,}-build.lock"
   if ! flock -n "$lock"; then
     say "waiting for the $label build another ./looklook started"
     flock "$lock"
   fi
-  if [[ ! -x $bin ]]; then
+  if [[ ! -e $bin ]]; then
     say "building $label $version from the Go module proxy (cached in ${GO_TOOL_CACHE/#"$HOME"/\~})"
-    (cd "$dir" && go build -trimpath -o "$bin.tmp.$$" "$package") || rc=$?
-    if [[ $rc -eq 0 ]]; then mv -f "$bin.tmp.$$" "$bin"; else rm -f "$bin.tmp.$$"; fi
+    tmp="$bin.tmp.$$"
+    out=$tmp
+    if [[ $# -gt 1 ]]; then
+      mkdir -p "$tmp"
+      out="$tmp/"
+    fi
+    started=$(date +%s)
+    last=$started
+    (cd "$dir" && exec go build -trimpath ${GO_TOOL_LDFLAGS:+-ldflags "$GO_TOOL_LDFLAGS"} -o "$out" "$@") &
+    pid=$!
+    while kill -0 "$pid" 2>/dev/null; do
+      sleep 1
+      if (($(date +%s) - last >= 30)); then
+        say "still building $label ($(elapsed "$started"))"
+        last=$(date +%s)
+      fi
+    done
+    wait "$pid" || rc=$?
+    if [[ $rc -eq 0 ]]; then
+      mv -f -T "$tmp" "$bin"
+      say "built $label $version ($(elapsed "$started"))"
+    else
+      rm -rf "$tmp"
+    fi
   fi
   exec {lock}>&-
   return "$rc"
