@@ -303,7 +303,7 @@ k8s_project_wait() {
     fi
     sleep 3
   done
-  say "the $what is ready ($(elapsed "$t0"))"
+  say "ready: the $what ($(elapsed "$t0"))"
 }
 
 # k8s_project_up: images, then the overlay, then the gateway's answer through its NodePort.
@@ -340,4 +340,21 @@ k8s_project_up() {
   done
   [[ $code == 200 ]] || die "the gateway does not answer on $K8S_GATEWAY_URL/healthz (got ${code:-nothing})"
   say "the project runs on the local cluster: gateway $K8S_GATEWAY_URL ($(elapsed "$t0"))"
+}
+
+# k8s_project_status: the project's line in `./looklook k8s status`, how many of its workloads are ready.
+k8s_project_status() {
+  [[ -x $KUBECTL ]] && running k8s-kube-apiserver || return 0
+  local total left
+  total=$(kc get deployments,statefulsets,jobs --no-headers 2>/dev/null | wc -l)
+  if ((total == 0)); then
+    status_line "project looklook" down 30888 "not applied (./looklook k8s up)"
+    return 0
+  fi
+  left=$(k8s_unready app.kubernetes.io/name | wc -l)
+  if ((left == 0)); then
+    status_line "project looklook" up 30888 "$total workloads ready, gateway $K8S_GATEWAY_URL"
+  else
+    status_line "project looklook" down 30888 "$left of $total workloads not ready"
+  fi
 }
