@@ -221,7 +221,9 @@ function linkPackages(dirs: string[]): void {
 
 async function finish(opts: { install?: 'pnpm' | 'link'; packages?: string[] } = {}): Promise<void> {
   if (opts.install === 'pnpm') {
-    execFileSync('pnpm', ['install', '--offline', '--frozen-lockfile=false', '--reporter=silent'], { cwd: root, stdio: 'inherit' })
+    // --prefer-offline, not --offline: a non-frozen install re-resolves peers (@types/node), whose metadata a
+    // machine that only ever installed from the frozen lockfile has not fetched; the packages come from the store.
+    execFileSync('pnpm', ['install', '--prefer-offline', '--frozen-lockfile=false', '--reporter=silent'], { cwd: root, stdio: 'inherit' })
   } else if (opts.install === 'link') {
     linkPackages(opts.packages ?? [])
   }
@@ -488,7 +490,7 @@ const HELP: Record<string, string> = {
   round-tripping a row (createItem, getItem), a public route (/NAME/v1/item/detail, added to
   identity-api's NoAuthUrls) and an authed one (/NAME/v1/item/create, answers the caller's userId),
   etc yamls with the ports the registry assigns, package.json files, tests; then runs pnpm install
-  --offline and ./looklook gen. --no-install links the new packages' node_modules instead of running
+  --prefer-offline and ./looklook gen. --no-install links the new packages' node_modules instead of running
   pnpm (the lockfile is then not updated: run pnpm install before committing).`,
   route: `usage: ./looklook new route DOMAIN GROUP NAME [--auth] [--home DIR]
 
