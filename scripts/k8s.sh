@@ -500,9 +500,20 @@ spec:
 YAML
 }
 
+# k8s_foreign_cluster fails unless another checkout's cluster holds the bridge's API port: there is one
+# bridge, one set of addresses and ports on a machine, so one cluster at a time.
+k8s_foreign_cluster() {
+  running k8s-kube-apiserver && return 1
+  ip link show "$K8S_BRIDGE" >/dev/null 2>&1 || return 1
+  timeout 2 bash -c ": </dev/tcp/$K8S_HOST_IP/6443" 2>/dev/null
+}
+
 k8s_cluster_up() {
   local t0
   t0=$(date +%s)
+  if k8s_foreign_cluster; then
+    die "a local cluster started from another checkout runs on this machine ($K8S_API); stop it with ./looklook k8s down there first"
+  fi
   k8s_install
   k8s_binaries
   mkdir -p "$K8S_DIR" "$K8S_RUN"
@@ -560,6 +571,10 @@ k8s_cgroups_down() {
 }
 
 k8s_cluster_down() {
+  if k8s_foreign_cluster; then
+    warn "the local cluster running here was started from another checkout: left running (./looklook k8s down there)"
+    return 0
+  fi
   k8s_any_running || [[ -s $K8S_HOST_SETTINGS ]] || ip link show "$K8S_BRIDGE" >/dev/null 2>&1 || return 0
   say "k8s: stopping the local cluster"
   local pieces=()

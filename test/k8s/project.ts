@@ -1,12 +1,10 @@
 // Shared by the tests of the project on the local cluster (`./looklook k8s up` brings the cluster up and
 // applies deploy/k8s/overlays/local): kubectl and the cluster's ctr with bounded timeouts, the NodePort
 // addresses, the workloads' state, and a bounded load of sequential requests through the gateway.
-import { execFile } from 'node:child_process'
 import { join } from 'node:path'
-import { promisify } from 'node:util'
+import { ok, type Result, root, sh } from '../containers/docker.ts'
 
-export const root = join(import.meta.dirname, '../..')
-const run = promisify(execFile)
+export { ok, type Result, root, sh }
 
 /** The kubectl `./looklook k8s up` writes (it carries the admin kubeconfig). */
 export const KUBECTL = process.env.KUBECTL ?? join(root, 'data/k8s/bin/kubectl')
@@ -16,38 +14,6 @@ export const NAMESPACE = 'looklook'
 /** The gateway's and the WeChat sandbox's NodePorts, bound to loopback. */
 export const GATEWAY = 'http://127.0.0.1:30888'
 export const SANDBOX = 'http://127.0.0.1:30960'
-
-export interface Result {
-  code: number
-  stdout: string
-  stderr: string
-}
-
-export async function sh(cmd: string, args: string[], opts: { timeoutMs?: number; env?: NodeJS.ProcessEnv } = {}): Promise<Result> {
-  try {
-    const { stdout, stderr } = await run(cmd, args, {
-      cwd: root,
-      env: { ...process.env, ...opts.env },
-      timeout: opts.timeoutMs ?? 60_000,
-      killSignal: 'SIGKILL',
-      maxBuffer: 64 * 1024 * 1024,
-    })
-    return { code: 0, stdout, stderr }
-  } catch (err) {
-    const e = err as { code?: number | string; stdout?: string; stderr?: string; killed?: boolean }
-    return {
-      code: typeof e.code === 'number' ? e.code : 1,
-      stdout: e.stdout ?? '',
-      stderr: `${e.stderr ?? ''}${e.killed ? '\n(timed out)' : ''}`,
-    }
-  }
-}
-
-/** Fails with the command's output when it did not exit 0. */
-export function ok(r: Result, what: string): string {
-  if (r.code !== 0) throw new Error(`${what} failed (exit ${r.code}):\n${r.stderr.slice(-4000)}\n${r.stdout.slice(-2000)}`)
-  return r.stdout
-}
 
 /** kubectl in the project's namespace. */
 export function kubectl(args: string[], timeoutMs = 60_000): Promise<Result> {
