@@ -4,12 +4,13 @@
  * are exported over OTLP/HTTP (to Jaeger's 4318) only when an endpoint is configured, by the
  * standard `OTEL_EXPORTER_OTLP_*` variables or `Telemetry.Endpoint` (see {@link resolveTelemetry}).
  */
+import { createRequire } from 'node:module'
 import type { TTelemetryConf } from '@looklook/conf'
 import { context, propagation, trace } from '@opentelemetry/api'
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks'
 import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } from '@opentelemetry/core'
-import { OTLPTraceExporter as OTLPJsonTraceExporter } from '@opentelemetry/exporter-trace-otlp-http'
-import { OTLPTraceExporter as OTLPProtoTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto'
+import type * as OtlpJson from '@opentelemetry/exporter-trace-otlp-http'
+import type * as OtlpProto from '@opentelemetry/exporter-trace-otlp-proto'
 import { resourceFromAttributes } from '@opentelemetry/resources'
 import {
   AlwaysOffSampler,
@@ -22,6 +23,10 @@ import {
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node'
 import { ATTR_SERVICE_NAME } from '@opentelemetry/semantic-conventions'
 import { resolveTelemetry, type TelemetrySettings } from './settings.ts'
+
+// The exporter of the configured protocol is loaded when spans are exported, not before: a process
+// without an endpoint loads neither, and none loads both (with the OTLP serializers they carry).
+const require = createRequire(import.meta.url)
 
 export { type OtlpProtocol, resolveTelemetry, type SamplerName, type TelemetrySettings } from './settings.ts'
 
@@ -40,8 +45,7 @@ export interface Tracing {
 export function initTracing(conf: TTelemetryConf | undefined, serviceName: string, env: NodeJS.ProcessEnv = process.env): Tracing {
   const settings = resolveTelemetry(conf, serviceName, env)
   const exporting = settings.endpoint !== ''
-  const Exporter = settings.protocol === 'http/json' ? OTLPJsonTraceExporter : OTLPProtoTraceExporter
-  const spanProcessors = exporting ? [new BatchSpanProcessor(new Exporter({ url: settings.endpoint }))] : []
+  const spanProcessors = exporting ? [new BatchSpanProcessor(exporterOf(settings))] : []
   const provider = new NodeTracerProvider({
     resource: resourceFromAttributes({ [ATTR_SERVICE_NAME]: settings.serviceName }),
     sampler: samplerOf(settings),
@@ -66,6 +70,15 @@ export function initTracing(conf: TTelemetryConf | undefined, serviceName: strin
       }
     },
   }
+}
+
+function exporterOf({ protocol, endpoint }: TelemetrySettings): OtlpProto.OTLPTraceExporter | OtlpJson.OTLPTraceExporter {
+  if (protocol === 'http/json') {
+    const { OTLPTraceExporter } = require('@opentelemetry/exporter-trace-otlp-http') as typeof OtlpJson
+    return new OTLPTraceExporter({ url: endpoint })
+  }
+  const { OTLPTraceExporter } = require('@opentelemetry/exporter-trace-otlp-proto') as typeof OtlpProto
+  return new OTLPTraceExporter({ url: endpoint })
 }
 
 // Without an endpoint (the default sampler is then parentbased_always_off) a trace this process

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict'
+import { execFileSync } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { createServer } from 'node:http'
 import { test } from 'node:test'
@@ -176,4 +177,22 @@ test('spans travel as protobuf unless a protocol variable asks for JSON', async 
   // Protobuf carries strings as raw bytes: the span name and the service name are in the body, and it is not JSON.
   assert.ok(request.body.includes('order-rpc-env'))
   assert.throws(() => JSON.parse(request.body.toString('utf8')))
+})
+
+test('a process loads the exporter of its protocol only, and none without an endpoint', () => {
+  const loaded = (env: Record<string, string>): string[] => {
+    const probe = `
+      import { createRequire } from 'node:module'
+      const { initTracing } = await import(${JSON.stringify(new URL('../src/index.ts', import.meta.url).href)})
+      const tracing = initTracing({ Name: 'x', Endpoint: '', Sampler: 1, Batcher: 'otlphttp' }, 'x')
+      const files = Object.keys(createRequire(import.meta.url).cache)
+      process.stdout.write(JSON.stringify(['exporter-trace-otlp-http', 'exporter-trace-otlp-proto'].filter((p) => files.some((f) => f.includes('/@opentelemetry/' + p + '/')))))
+      await tracing.shutdown()`
+    const out = execFileSync(process.execPath, ['--input-type=module', '-e', probe], { encoding: 'utf8', env: { PATH: process.env.PATH ?? '', ...env } })
+    return JSON.parse(out) as string[]
+  }
+  const endpoint = { OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'http://127.0.0.1:1/v1/traces' }
+  assert.deepEqual(loaded({}), [])
+  assert.deepEqual(loaded(endpoint), ['exporter-trace-otlp-proto'])
+  assert.deepEqual(loaded({ ...endpoint, OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json' }), ['exporter-trace-otlp-http'])
 })
