@@ -78,3 +78,20 @@ test("only a domain's rpc lists its model package as a dependency; other process
   }
   assert.deepEqual(crossing, [])
 })
+
+test('an api loads no MySQL driver: its data comes through rpcs, the row mappings and constants it imports carry none', () => {
+  // The modules a running api has loaded once built; @looklook/model loads mysql2 with the first pool only.
+  const probe = `
+    import { createRequire } from 'node:module'
+    await import(new URL('src/server.ts', 'file://' + process.cwd() + '/'))
+    await import(new URL('src/svc-context.ts', 'file://' + process.cwd() + '/'))
+    const files = Object.keys(createRequire(process.cwd() + '/').cache)
+    process.stdout.write(JSON.stringify(files.filter((f) => f.includes('/node_modules/mysql2/'))))`
+  const loading: string[] = []
+  for (const p of processes.filter((q) => q.kind === 'api')) {
+    const out = execFileSync(process.execPath, ['--input-type=module', '-e', probe], { cwd: join(root, p.dir), encoding: 'utf8' })
+    const driverFiles = JSON.parse(out) as string[]
+    if (driverFiles.length > 0) loading.push(`${p.name}: ${driverFiles.length} files of mysql2`)
+  }
+  assert.deepEqual(loading, [])
+})

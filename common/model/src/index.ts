@@ -3,14 +3,13 @@
  * ioredis. See README.md for how a table file is written.
  */
 export { Cache, type CacheOptions, type Codec, NOT_FOUND_PLACEHOLDER } from './cache.ts'
-export { type MessageFields, protoFields, schemaFields, toMessage } from './mapping.ts'
+export { MAX_PAGE_SIZE, type MessageFields, protoFields, schemaFields, toMessage } from './mapping.ts'
 export {
   CachedModel,
   defineModel,
   type ExecOptions,
   type Filter,
   type ListQuery,
-  MAX_PAGE_SIZE,
   type ModelClass,
   type PageQuery,
 } from './model.ts'

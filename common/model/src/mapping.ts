@@ -5,6 +5,12 @@
  * TypeBox schema — so a field added there and to the DDL reaches the answer without mapping code.
  */
 
+/**
+ * The largest page a listing returns (`CachedModel.findPageByIdDesc` clamps to it); the apis'
+ * request schemas bound their page sizes with it.
+ */
+export const MAX_PAGE_SIZE = 100
+
 /** The field names of a message type `M`, in declaration order; build it with {@link protoFields} or {@link schemaFields}. */
 export type MessageFields<M> = readonly (keyof M & string)[] & { readonly __message?: M }
 

@@ -5,6 +5,7 @@
  */
 import { CodeError, ErrCode } from '@looklook/xerr'
 import type { Cache, Codec } from './cache.ts'
+import { MAX_PAGE_SIZE } from './mapping.ts'
 import type { ExecResult, Queryer, SqlConn, SqlValue, Tx } from './sql.ts'
 import {
   type AnyRow,
@@ -18,9 +19,6 @@ import {
   type Table,
   type UniqueWhere,
 } from './table.ts'
-
-/** The largest page {@link CachedModel.findPageByIdDesc} returns; larger requests are clamped to it. */
-export const MAX_PAGE_SIZE = 100
 
 /** A filter fragment for list queries: `where` is SQL written by the model author (never user text), `args` its values. */
 export interface Filter {

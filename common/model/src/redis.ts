@@ -1,10 +1,17 @@
 /**
  * The Redis client every process builds from its `Redis`/`Cache` config block.
  */
+
+import { createRequire } from 'node:module'
 import type { TRedisConf } from '@looklook/conf'
 import type { Logger } from '@looklook/logx'
-import { type Command, Redis, type RedisOptions } from 'ioredis'
+import type * as IORedis from 'ioredis'
+import type { Command, Redis, RedisOptions } from 'ioredis'
 import { endSpan, redisSpan } from './spans.ts'
+
+// The client library is loaded with the first client, as the MySQL driver is (sql.ts).
+const require = createRequire(import.meta.url)
+let ioredis: typeof IORedis | undefined
 
 export type { Redis, RedisOptions }
 
@@ -29,7 +36,8 @@ export interface CreateRedisOptions {
  */
 export function createRedis(conf: TRedisConf, opts: CreateRedisOptions = {}): Redis {
   const { host, port } = parseHost(conf.Host)
-  const redis = new Redis({
+  ioredis ??= require('ioredis') as typeof IORedis
+  const redis = new ioredis.Redis({
     host,
     port,
     password: conf.Pass || undefined,

@@ -4,12 +4,20 @@
  * `CodeError(100005)` (the SQL text stays in `cause`, never reaches clients) and runs transactions
  * whose cache invalidations happen only after COMMIT.
  */
+
+import { createRequire } from 'node:module'
 import type { TDBConf } from '@looklook/conf'
 import { sqlClientDuration, sqlClientErrorTotal } from '@looklook/metrics'
 import { CodeError } from '@looklook/xerr'
 import type { Span } from '@opentelemetry/api'
-import { createPool as createMysqlPool, type Pool, type PoolConnection, type ResultSetHeader, type RowDataPacket } from 'mysql2/promise'
+import type * as Mysql from 'mysql2/promise'
+import type { Pool, PoolConnection, ResultSetHeader, RowDataPacket } from 'mysql2/promise'
 import { endSpan, type Peer, sqlSpan } from './spans.ts'
+
+// The driver is loaded with the first pool: a process that imports only the model's row mappings or
+// a model package's constants (an api through an rpc's contract) never loads it.
+const require = createRequire(import.meta.url)
+let mysql: typeof Mysql | undefined
 
 /** A value that can be bound to a `?` placeholder. */
 export type SqlValue = string | number | bigint | boolean | Date | Buffer | null
@@ -58,7 +66,8 @@ export function defaultMaxIdle(poolSize: number): number {
 export function createPool(conf: TDBConf): Pool {
   const url = parseDataSource(conf.DataSource)
   const maxIdle = Math.min(conf.MaxIdle ?? defaultMaxIdle(conf.PoolSize), conf.PoolSize)
-  const pool = createMysqlPool({
+  mysql ??= require('mysql2/promise') as typeof Mysql
+  const pool = mysql.createPool({
     ...url,
     connectionLimit: conf.PoolSize,
     maxIdle,

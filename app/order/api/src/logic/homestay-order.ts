@@ -1,4 +1,4 @@
-import { schemaFields, toMessage } from '@looklook/model'
+import { schemaFields, toMessage } from '@looklook/model/mapping'
 import { OrderRefusals, TradeState } from '@looklook/order-rpc/contract'
 import type { HomestayOrder } from '@looklook/order-rpc/gen'
 import { fenToYuan, type RequestCtx } from '@looklook/rest'

@@ -1,4 +1,4 @@
-import { MAX_PAGE_SIZE } from '@looklook/model'
+import { MAX_PAGE_SIZE } from '@looklook/model/mapping'
 import { ALL_TRADE_STATES, TradeState } from '@looklook/order-rpc/contract'
 import { type Static, Type } from '@sinclair/typebox'
 

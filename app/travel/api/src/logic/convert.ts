@@ -1,4 +1,4 @@
-import { schemaFields, toMessage } from '@looklook/model'
+import { schemaFields, toMessage } from '@looklook/model/mapping'
 import { fenToYuan } from '@looklook/rest'
 import type { Homestay as HomestayMessage } from '@looklook/travel-rpc/gen'
 import { Homestay } from '../schemas/homestay.ts'

@@ -1,5 +1,5 @@
 import { mapReduce } from '@looklook/core'
-import { schemaFields, toMessage } from '@looklook/model'
+import { schemaFields, toMessage } from '@looklook/model/mapping'
 import type { RequestCtx } from '@looklook/rest'
 import { fenToYuan } from '@looklook/rest'
 import { TravelRefusals } from '@looklook/travel-rpc/contract'

@@ -1,5 +1,5 @@
 import { mapReduce } from '@looklook/core'
-import { schemaFields, toMessage } from '@looklook/model'
+import { schemaFields, toMessage } from '@looklook/model/mapping'
 import type { RequestCtx } from '@looklook/rest'
 import type { User } from '@looklook/usercenter-rpc/gen'
 import { CommentView } from '../schemas/homestay-comment.ts'

@@ -1,4 +1,4 @@
-import { MAX_PAGE_SIZE } from '@looklook/model'
+import { MAX_PAGE_SIZE } from '@looklook/model/mapping'
 import { Type } from '@sinclair/typebox'
 
 // Ids are BIGINTs that travel as JSON numbers; beyond 2^53 they would be silently rounded.
