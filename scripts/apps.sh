@@ -4,6 +4,9 @@
 # each group waited for before the next starts.
 
 APP_READY_SECONDS=40
+# The apps' V8 flags, as the Dockerfile sets them: the young generation capped at 4 MiB per semi-space
+# (Node's default grows it up to 64 MiB). A NODE_OPTIONS in the caller's environment replaces it.
+APP_NODE_OPTIONS=--max-semi-space-size=4
 
 env_file() { printf '%s/deploy/local/%s.env\n' "$ROOT" "$1"; }
 
@@ -112,7 +115,8 @@ apps_up() {
 app_start() {
   local name=$1 dir=$2 env=$3
   say "starting $name with deploy/local/$env.env"
-  spawn "$name" "$dir" "$(env_file "$env")" env "NODE_COMPILE_CACHE=${NODE_COMPILE_CACHE:-$ROOT/data/cache/node}" node src/main.ts
+  spawn "$name" "$dir" "$(env_file "$env")" env "NODE_COMPILE_CACHE=${NODE_COMPILE_CACHE:-$ROOT/data/cache/node}" \
+    "NODE_OPTIONS=${NODE_OPTIONS-$APP_NODE_OPTIONS}" node src/main.ts
   env_stamp "$env" >"$RUN_DIR/$name.env"
 }
 

@@ -48,6 +48,9 @@ test('the process images run one process from its folder as the node user, on No
     assert.deepEqual(config.Cmd, ['node', 'src/main.ts'])
     const version = await inImage(image, 'node', '--version')
     assert.match(ok(version, 'node --version'), /^v24\./)
+    // The apps' V8 flags, as scripts/apps.sh gives them to the local processes.
+    const options = await inImage(image, 'node', '-p', 'process.env.NODE_OPTIONS')
+    assert.equal(ok(options, 'NODE_OPTIONS').trim(), '--max-semi-space-size=4')
     const id = await inImage(image, 'id', '-u')
     assert.equal(ok(id, 'id -u').trim(), '1000')
     // The files are root's: the process cannot change its own code.

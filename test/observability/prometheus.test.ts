@@ -103,3 +103,18 @@ test('Kafka consumer lag is scraped from the consumers', async () => {
   const topics = new Set(series.map((s) => s.metric.topic))
   for (const topic of ['payment-update-paystatus-topic', 'send-wx-mini-tpl-message']) assert.ok(topics.has(topic), `topic ${topic}`)
 })
+
+test("every app runs with V8's young generation capped at 4 MiB per semi-space, as its metrics show", async () => {
+  const processes = (await discoveredProcesses()).filter((p) => p.metrics !== undefined)
+  assert.ok(processes.length > 0, 'no process with a Prometheus port was discovered')
+  const uncapped: string[] = []
+  for (const p of processes) {
+    const res = await fetch(`http://${p.metrics}${p.metricsPath}`, { signal: AbortSignal.timeout(10_000) })
+    const body = await res.text()
+    const line = /^nodejs_heap_space_size_total_bytes\{space="new"\} (\d+)$/m.exec(body)
+    // Two semi-spaces of at most 4 MiB; Node's default lets them grow to 64 MiB each (16+ right after start).
+    if (!line) uncapped.push(`${p.name}: no new-space size in its metrics`)
+    else if (Number(line[1]) > 8 * 1024 * 1024) uncapped.push(`${p.name}: new space ${Number(line[1]) / 1024 / 1024} MiB`)
+  }
+  assert.deepEqual(uncapped, [])
+})
