@@ -188,7 +188,10 @@ test('a process loads the exporter of its protocol only, and none without an end
       const files = Object.keys(createRequire(import.meta.url).cache)
       process.stdout.write(JSON.stringify(['exporter-trace-otlp-http', 'exporter-trace-otlp-proto'].filter((p) => files.some((f) => f.includes('/@opentelemetry/' + p + '/')))))
       await tracing.shutdown()`
-    const out = execFileSync(process.execPath, ['--input-type=module', '-e', probe], { encoding: 'utf8', env: { PATH: process.env.PATH ?? '', ...env } })
+    const out = execFileSync(process.execPath, ['--input-type=module', '-e', probe], {
+      encoding: 'utf8',
+      env: { PATH: process.env.PATH ?? '', ...env },
+    })
     return JSON.parse(out) as string[]
   }
   const endpoint = { OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'http://127.0.0.1:1/v1/traces' }
