@@ -42,6 +42,8 @@ ENV NODE_ENV=production
 # V8's young generation capped at 4 MiB per semi-space instead of Node's default of up to 64 MiB: the
 # same CPU per request here, and a busy api keeps about 100 MiB less (doc/performance.md).
 ENV NODE_OPTIONS=--max-semi-space-size=4
+# One glibc malloc arena for node's threads instead of up to eight per core: 2-3 MiB less per process.
+ENV MALLOC_ARENA_MAX=1
 # Root-owned and read-only for the process: it writes nothing but stdout.
 COPY --from=build /app /app
 WORKDIR /app/${SERVICE}

@@ -7,6 +7,9 @@ APP_READY_SECONDS=40
 # The apps' V8 flags, as the Dockerfile sets them: the young generation capped at 4 MiB per semi-space
 # (Node's default grows it up to 64 MiB). A NODE_OPTIONS in the caller's environment replaces it.
 APP_NODE_OPTIONS=--max-semi-space-size=4
+# glibc's malloc keeps one arena (MALLOC_ARENA_MAX) instead of up to eight per core for node's threads:
+# 2-3 MiB less per process at the same CPU. A MALLOC_ARENA_MAX in the caller's environment replaces it.
+APP_MALLOC_ARENA_MAX=1
 
 env_file() { printf '%s/deploy/local/%s.env\n' "$ROOT" "$1"; }
 
@@ -116,7 +119,8 @@ app_start() {
   local name=$1 dir=$2 env=$3
   say "starting $name with deploy/local/$env.env"
   spawn "$name" "$dir" "$(env_file "$env")" env "NODE_COMPILE_CACHE=${NODE_COMPILE_CACHE:-$ROOT/data/cache/node}" \
-    "NODE_OPTIONS=${NODE_OPTIONS-$APP_NODE_OPTIONS}" node src/main.ts
+    "NODE_OPTIONS=${NODE_OPTIONS-$APP_NODE_OPTIONS}" \
+    "MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX-$APP_MALLOC_ARENA_MAX}" node src/main.ts
   env_stamp "$env" >"$RUN_DIR/$name.env"
 }
 

@@ -51,6 +51,8 @@ test('the process images run one process from its folder as the node user, on No
     // The apps' V8 flags, as scripts/apps.sh gives them to the local processes.
     const options = await inImage(image, 'node', '-p', 'process.env.NODE_OPTIONS')
     assert.equal(ok(options, 'NODE_OPTIONS').trim(), '--max-semi-space-size=4')
+    const arenas = await inImage(image, 'node', '-p', 'process.env.MALLOC_ARENA_MAX')
+    assert.equal(ok(arenas, 'MALLOC_ARENA_MAX').trim(), '1')
     const id = await inImage(image, 'id', '-u')
     assert.equal(ok(id, 'id -u').trim(), '1000')
     // The files are root's: the process cannot change its own code.

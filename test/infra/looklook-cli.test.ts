@@ -32,6 +32,23 @@ test('status lists each infrastructure piece as up with its port and pid', async
   }
 })
 
+test('every app process runs with the V8 and malloc settings scripts/apps.sh gives it', async () => {
+  const { stdout } = await run(process.execPath, [join(root, 'scripts/apps.ts'), 'list'], { cwd: root })
+  const names = stdout
+    .trim()
+    .split('\n')
+    .map((l) => l.split('\t')[0])
+  assert.ok(names.length > 10, `only ${names.length} apps listed`)
+  const wrong: string[] = []
+  for (const name of names) {
+    const pid = readFileSync(join(root, 'data/run', `${name}.pid`), 'utf8').trim()
+    const env = new Set(readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0'))
+    for (const setting of ['NODE_OPTIONS=--max-semi-space-size=4', 'MALLOC_ARENA_MAX=1'])
+      if (!env.has(setting)) wrong.push(`${name}: no ${setting}`)
+  }
+  assert.deepEqual(wrong, [])
+})
+
 test('help names every command', async () => {
   const { stdout } = await run(join(root, 'looklook'), ['help'], { cwd: root })
   for (const cmd of ['up', 'dev', 'restart', 'down', 'status', 'logs', 'test', 'gen', 'new', 'bench'])
