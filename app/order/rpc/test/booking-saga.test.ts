@@ -4,6 +4,7 @@
  */
 import assert from 'node:assert/strict'
 import { after, before, test } from 'node:test'
+import { createRedis } from '@looklook/model'
 import { TradeState } from '@looklook/order-model'
 import { CodeError } from '@looklook/xerr'
 import { insertHomestay, newUserId, type OrderRpcHarness, startOrderRpc, stay } from './helpers.ts'
@@ -85,4 +86,23 @@ test('cancelled, refunded and expired orders release their nights, once, and the
 
   const again = await book(home.id, { liveStartTime: a.liveStartTime, liveEndTime: c.liveEndTime })
   assert.deepEqual(await heldBy(home.id), [again, again, again, again])
+})
+
+test("the saga is kept in dtm's store in the stack's Redis, expiring a day after it finished", async () => {
+  const home = await insertHomestay(h.travelDb)
+  const sn = await book(home.id, stay(1))
+  const q = await h.svc.dtm.query(sn)
+  assert.equal(q.status, 'succeed')
+  // tools/dtm/conf.yml: Store.Driver redis, RedisPrefix {dtm}, FinishedDataExpire one day.
+  const key = `{dtm}_g_${sn}`
+  const redis = createRedis(h.svc.config.Cache)
+  try {
+    const stored = JSON.parse((await redis.get(key)) ?? 'null') as { gid: string; status: string } | null
+    assert.equal(stored?.gid, sn)
+    assert.equal(stored?.status, 'succeed')
+    const ttl = await redis.ttl(key)
+    assert.ok(ttl > 86_400 - 60 && ttl <= 86_400, `TTL ${ttl} s`)
+  } finally {
+    redis.disconnect()
+  }
 })
