@@ -123,7 +123,7 @@ export function startLoad(clients: number, send: () => Promise<string | undefine
   const loops = Array.from({ length: clients }, async () => {
     for (let i = 0; i < opts.maxRequests && !stopping && Date.now() < deadline; i++) {
       requests++
-      const failure = await send().catch((err: Error) => `${err.name}: ${err.message}`)
+      const failure = await send().catch((err: Error) => `${err.name}: ${err.message}${causeOf(err)}`)
       if (failure !== undefined) failures.push(`${new Date().toISOString()} ${failure}`)
     }
   })
@@ -134,6 +134,12 @@ export function startLoad(clients: number, send: () => Promise<string | undefine
       return { requests, failures }
     },
   }
+}
+
+/** What a network error of fetch wraps ("fetch failed" alone does not say whether it was a reset, a refusal …). */
+function causeOf(err: Error): string {
+  const cause = err.cause as { code?: string; message?: string } | undefined
+  return cause ? ` (${cause.code ?? cause.message ?? String(cause)})` : ''
 }
 
 /** One request through the gateway; undefined when it answered 200 with code 200, else why not. */

@@ -72,7 +72,7 @@ function assertDbSpan(s: ServiceSpan, system: 'mysql' | 'redis'): void {
   assert.equal(tag(s, 'db.query.text'), undefined, `${s.operationName}: no statement text`)
 }
 
-test('homestayDetail of an id never cached: Redis GET, SELECT homestay and the placeholder SET under travel-rpc', async () => {
+test('homestayDetail of an id never cached: Redis GET, the lease SET, SELECT homestay and the placeholder written under travel-rpc', async () => {
   // An id far beyond the seeded rows: nobody has asked for it, so the cache has nothing for it.
   const id = randomInt(2 ** 40, 2 ** 47)
   const { traceId, header } = traceparent()
@@ -80,13 +80,13 @@ test('homestayDetail of an id never cached: Redis GET, SELECT homestay and the p
   assert.equal(res.body.msg, 'homestay does not exist', res.text)
 
   const spans = await traceWith(traceId, 'travel-rpc', 'pb.travel/homestayDetail', (all) =>
-    all.some((s) => s.service === 'travel-rpc' && s.operationName === 'redis SET'),
+    all.some((s) => s.service === 'travel-rpc' && s.operationName === 'redis EVAL'),
   )
   const { server, below } = under(spans, 'travel-rpc', 'pb.travel/homestayDetail')
   assert.deepEqual(
     below.sort((a, b) => a.startTime - b.startTime).map((s) => s.operationName),
-    ['redis GET', 'sql SELECT homestay', 'redis SET'],
-    'cache miss, the row query, the not-found placeholder',
+    ['redis GET', 'redis SET', 'sql SELECT homestay', 'redis EVAL'],
+    'cache miss, its lease, the row query, the not-found placeholder written under the lease',
   )
   for (const s of below) assert.equal(parentOf(s), server.spanID, `${s.operationName} is a child of the rpc's server span`)
   const select = below.find((s) => s.operationName === 'sql SELECT homestay')

@@ -2,7 +2,13 @@
  * The Redis read-through cache of the model layer, go-zero's `cache.Cache` node: singleflight per
  * key, expiry jitter, a not-found placeholder, Redis failures surfaced as errors, and deletes that
  * are retried in the background when Redis hiccups after a database write.
+ *
+ * A miss takes a lease on its key before reading the database, and writes what it read only while the
+ * lease is still there: a write's delete that lands between the read and the fill removes the lease, so
+ * a row read before a write is never cached after it (on any process). A reader that finds another's
+ * lease reads the database without caching.
  */
+import { randomBytes } from 'node:crypto'
 import { SingleFlight } from '@looklook/core'
 import { createLogger, type Logger } from '@looklook/logx'
 import { redisClientDuration, redisClientErrorTotal } from '@looklook/metrics'
@@ -16,6 +22,21 @@ const DAY_MS = 24 * 60 * 60 * 1000
 /** go-zero's extra lifetime of a primary-key entry written by an index lookup, so the index never outlives it. */
 const INDEX_PRIMARY_GAP_MS = 5_000
 const DEL_RETRY_DELAYS_MS = [1_000, 2_000, 4_000, 8_000, 16_000]
+/** A lease's value starts with a byte no encoded row or placeholder starts with. */
+const LEASE_PREFIX = '\u0000lease:'
+/** Longer than any database read of a miss; a lease left by a process that died expires on its own. */
+const LEASE_MS = 10_000
+/**
+ * KEYS[1] holds the lease ARGV[1]; while it does, KEYS[i] is set to ARGV[2i] for ARGV[2i+1] ms, all at once.
+ * The keys are one row's entries of one Redis: a write deletes all of them in one DEL.
+ */
+const FILL_SCRIPT = `if redis.call('get', KEYS[1]) ~= ARGV[1] then return 0 end
+for i = 1, #KEYS do redis.call('set', KEYS[i], ARGV[2 * i], 'PX', ARGV[2 * i + 1]) end
+return 1`
+
+function isLease(text: string): boolean {
+  return text.startsWith(LEASE_PREFIX)
+}
 
 /** Cache tuning; the defaults are go-zero's. */
 export interface CacheOptions {
@@ -83,7 +104,8 @@ export class Cache {
     const text = await this.#flight.do(indexKey, async () => {
       const cached = await this.#get(indexKey)
       if (cached === NOT_FOUND_PLACEHOLDER) return null
-      if (cached !== null) {
+      const loading = cached !== null && isLease(cached)
+      if (cached !== null && !loading) {
         const primary = parsePrimary<P>(cached)
         if (primary !== undefined) {
           const pk = primaryKeyOf(primary)
@@ -91,16 +113,21 @@ export class Cache {
         }
         await this.del([indexKey])
       }
+      const lease = loading ? null : await this.#lease(indexKey)
       const row = await indexQuery()
       if (row === null) {
-        await this.#setQuietly(indexKey, NOT_FOUND_PLACEHOLDER, this.#notFoundExpiryMs)
+        if (lease) await this.#fill(lease, [[indexKey, NOT_FOUND_PLACEHOLDER, this.#jitter(this.#notFoundExpiryMs)]])
         return null
       }
       const primary = primaryOf(row)
       const encoded = codec.encode(row)
       const ttl = this.#jitter(this.#expiryMs)
-      await this.#setQuietly(indexKey, JSON.stringify(primary), ttl, false)
-      await this.#setQuietly(primaryKeyOf(primary), encoded, ttl + INDEX_PRIMARY_GAP_MS, false)
+      if (lease) {
+        await this.#fill(lease, [
+          [indexKey, JSON.stringify(primary), ttl],
+          [primaryKeyOf(primary), encoded, ttl + INDEX_PRIMARY_GAP_MS],
+        ])
+      }
       return encoded
     })
     return text === null ? null : this.#decodeOrThrow(codec, text, indexKey)
@@ -123,19 +150,50 @@ export class Cache {
   async #takeText<T>(key: string, codec: Codec<T>, query: () => Promise<T | null>, expiryMs: number): Promise<string | null> {
     const cached = await this.#get(key)
     if (cached === NOT_FOUND_PLACEHOLDER) return null
-    if (cached !== null) {
+    const loading = cached !== null && isLease(cached)
+    if (cached !== null && !loading) {
       if (codec.decode(cached) !== undefined) return cached
       // Unreadable (e.g. written by an older row shape): drop it and reload, as go-zero does.
       await this.del([key])
     }
+    const lease = loading ? null : await this.#lease(key)
     const value = await query()
     if (value === null) {
-      await this.#setQuietly(key, NOT_FOUND_PLACEHOLDER, this.#notFoundExpiryMs)
+      if (lease) await this.#fill(lease, [[key, NOT_FOUND_PLACEHOLDER, this.#jitter(this.#notFoundExpiryMs)]])
       return null
     }
     const encoded = codec.encode(value)
-    await this.#setQuietly(key, encoded, expiryMs)
+    if (lease) await this.#fill(lease, [[key, encoded, this.#jitter(expiryMs)]])
     return encoded
+  }
+
+  /**
+   * Takes the lease of a missed key; null when another reader holds it (or set the key meanwhile) or Redis
+   * failed, and the miss is then served without caching: a failure here only costs the caching.
+   */
+  async #lease(key: string): Promise<Lease | null> {
+    const token = LEASE_PREFIX + randomBytes(12).toString('base64url')
+    try {
+      const ok = await this.#cmd('set', () => this.redis.set(key, token, 'PX', LEASE_MS, 'NX'))
+      return ok === 'OK' ? { key, token } : null
+    } catch (err) {
+      this.#logger().error({ err, key }, 'failed to write cache')
+      return null
+    }
+  }
+
+  /**
+   * Writes `entries` (key, text, ms; the leased key first) at once if the lease still holds its key; like
+   * go-zero's cache writes, a failure only costs the caching and is logged.
+   */
+  async #fill(lease: Lease, entries: readonly (readonly [string, string, number])[]): Promise<void> {
+    const keys = entries.map(([key]) => key)
+    const args = entries.flatMap(([, text, ms]) => [text, String(Math.max(1_000, Math.round(ms)))])
+    try {
+      await this.#cmd('eval', () => this.redis.eval(FILL_SCRIPT, keys.length, ...keys, lease.token, ...args))
+    } catch (err) {
+      this.#logger().error({ err, key: lease.key }, 'failed to write cache')
+    }
   }
 
   #decodeOrThrow<T>(codec: Codec<T>, text: string, key: string): T {
@@ -150,16 +208,6 @@ export class Cache {
 
   async #get(key: string): Promise<string | null> {
     return this.#cmd('get', () => this.redis.get(key))
-  }
-
-  /** Writes after a successful database read; like go-zero, a failure only costs the caching, so it is logged. */
-  async #setQuietly(key: string, value: string, ms: number, jitter = true): Promise<void> {
-    const seconds = Math.max(1, Math.ceil((jitter ? this.#jitter(ms) : ms) / 1000))
-    try {
-      await this.#cmd('set', () => this.redis.set(key, value, 'EX', seconds))
-    } catch (err) {
-      this.#logger().error({ err, key }, 'failed to write cache')
-    }
   }
 
   #retryDel(keys: readonly string[], attempt: number): void {
@@ -191,6 +239,11 @@ export class Cache {
     this.#log ??= createLogger({ service: 'model-cache' })
     return this.#log
   }
+}
+
+interface Lease {
+  key: string
+  token: string
 }
 
 function parsePrimary<P>(text: string): P | undefined {

@@ -245,6 +245,65 @@ test('row TTLs are 7 days times a jitter in [0.95, 1.05]', () =>
     assert.ok(gap > 4_000 && gap <= 5_100, `primary outlives index by ${gap} ms`)
   }))
 
+/**
+ * A second process's model over the fixture's table whose first SELECT of the row is answered only after
+ * `write` ran: the read-before-write, fill-after-delete interleaving of two processes.
+ */
+async function racingReader(fx: Fixture, write: () => Promise<void>): Promise<{ model: MemberModel; close(): Promise<void> }> {
+  const pool = createPool({ DataSource: `mysql://${MYSQL.user}:${MYSQL.password}@${MYSQL.host}:${MYSQL.port}/${DATABASE}`, PoolSize: 2 })
+  const redis = createRedis({ Host: REDIS_HOST, Pass: '', DB: 0, KeyPrefix: '' })
+  const query = pool.query.bind(pool) as (...args: unknown[]) => Promise<unknown>
+  let raced = false
+  mock.method(pool, 'query', async (...args: unknown[]) => {
+    const result = await query(...args)
+    if (!raced && /^select/i.test(String(args[0]))) {
+      raced = true
+      await write()
+    }
+    return result
+  })
+  const Model = defineModel(fx.table)
+  const db = new SqlConn(pool)
+  return {
+    model: new Model(db, new Cache(redis)),
+    async close() {
+      redis.disconnect()
+      await db.close()
+    },
+  }
+}
+
+test('a row one process read before another process wrote it is not cached after the write', () =>
+  withFixture(async (fx) => {
+    const row = await fx.seed()
+    const reader = await racingReader(fx, async () => {
+      await fx.model.update({ ...row, nickname: 'after' })
+    })
+    try {
+      // The racing read answers what it read; the cache must not keep it once the write deleted the key.
+      assert.equal((await reader.model.findOne(row.id))?.nickname, row.nickname)
+      assert.equal((await reader.model.findOne(row.id))?.nickname, 'after')
+      assert.equal((await fx.model.findOne(row.id))?.nickname, 'after')
+    } finally {
+      await reader.close()
+    }
+  }))
+
+test('the same through a unique key: neither the index entry nor the row is filled after the write', () =>
+  withFixture(async (fx) => {
+    const row = await fx.seed()
+    const reader = await racingReader(fx, async () => {
+      await fx.model.update({ ...row, nickname: 'after' })
+    })
+    try {
+      assert.equal((await reader.model.findOneBy({ mobile: row.mobile }))?.nickname, row.nickname)
+      assert.equal((await reader.model.findOneBy({ mobile: row.mobile }))?.nickname, 'after')
+      assert.equal((await fx.model.findOne(row.id))?.nickname, 'after')
+    } finally {
+      await reader.close()
+    }
+  }))
+
 test('update invalidates the primary key and every unique key, old and new values', () =>
   withFixture(async (fx) => {
     const row = await fx.seed()

@@ -109,14 +109,14 @@ test('a cache miss makes Redis and SQL client spans under the request span, with
   const { parent, spans } = await within(() => model.findOneBy({ mobile }))
   assert.deepEqual(
     spans.map((s) => s.name),
-    [`redis GET`, `sql SELECT ${name}`, 'redis SET', 'redis SET'],
-    'index key miss, the row by mobile, then the index and the primary entry written',
+    [`redis GET`, 'redis SET', `sql SELECT ${name}`, 'redis EVAL'],
+    'index key miss, its lease taken, the row by mobile, then the index and the primary entry written under the lease',
   )
   for (const s of spans) {
     assert.equal(s.parentSpanContext?.spanId, parent.spanContext().spanId, `${s.name} is a child of the request span`)
     assert.equal(s.kind, 2, `${s.name} is a client span`)
   }
-  const select = spans[1]
+  const select = spans[2]
   assert.deepEqual(
     {
       system: select?.attributes['db.system'],
