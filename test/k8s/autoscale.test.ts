@@ -30,6 +30,8 @@ before(
     // From the overlay's state: one replica, nothing pinned by an earlier test.
     ok(await kubectl(['patch', 'hpa', 'travel-api', '--type', 'merge', '-p', '{"spec":{"minReplicas":1,"maxReplicas":2}}']), 'patch hpa')
     await waitUntil('travel-api at 1 replica', () => deploymentSettled('travel-api', 1), 240_000)
+    // The controller writes the HPA's status on its next sync (every 15 s); until then it has no replica count.
+    await waitUntil('the HPA reports travel-api at 1 replica', async () => (await hpa()).status.currentReplicas === 1, 120_000)
   },
   { timeout: 600_000 },
 )
