@@ -1,7 +1,7 @@
 # shellcheck shell=bash
 # dtm v1.19.0, the distributed transaction manager the booking saga runs on (doc/transactions.md): HTTP on
-# 36789 (query API, /api/metrics), gRPC on 36790, its transactions in the stack's Redis (tools/dtm/conf.yml). Built from
-# the Go module proxy through the tool module tools/dtm (`go install …@v1.19.0` fails: the proxy refuses the
+# 36789 (query API, /api/metrics), gRPC on 36790, its transactions in the stack's Redis (tools/dtm/conf.yml).
+# Built from the Go module proxy through the tool module tools/dtm (`go install …@v1.19.0` fails: the proxy refuses the
 # module's version list, which go install reads for deprecation notices), cached outside the checkout like
 # Jaeger (scripts/jaeger.sh), and built in the background on a new machine: the apps start meanwhile and
 # only a booking waits for dtm (it answers 503 until dtm is up).
@@ -41,7 +41,8 @@ cmd_dtm_build() {
 }
 
 # dtm_provision applies deploy/dtm/*.sql (dtm's MySQL store, kept ready for Driver: mysql, and the barrier
-# table of each business database) and creates the dtm user; idempotent, run on every `up` after deploy/sql/*.sql.
+# table of each business database) and creates the dtm user; idempotent, run on every `up` after
+# deploy/sql/*.sql.
 dtm_provision() {
   local f
   for f in "$ROOT"/deploy/dtm/*.sql; do

@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { test } from 'node:test'
 import { promisify } from 'node:util'
+import { discoveredProcesses } from '../observability/support.ts'
 
 const run = promisify(execFile)
 const root = join(import.meta.dirname, '../..')
@@ -33,11 +34,7 @@ test('status lists each infrastructure piece as up with its port and pid', async
 })
 
 test('every app process runs with the V8 and malloc settings scripts/apps.sh gives it', async () => {
-  const { stdout } = await run(process.execPath, [join(root, 'scripts/apps.ts'), 'list'], { cwd: root })
-  const names = stdout
-    .trim()
-    .split('\n')
-    .map((l) => l.split('\t')[0])
+  const names = (await discoveredProcesses()).map((p) => p.name)
   assert.ok(names.length > 10, `only ${names.length} apps listed`)
   const wrong: string[] = []
   for (const name of names) {
